@@ -1,0 +1,1 @@
+"""One module per source export: parse -> validate -> normalise -> pseudonymise."""

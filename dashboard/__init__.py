@@ -1,0 +1,72 @@
+"""Pilotage RSA: steering dashboard for the renewed RSA accompaniment.
+
+`create_app()` is the only factory: it builds the Flask server, installs the
+login guard, then the Dash app with its pages and callbacks, and the API
+blueprint. It opens no database connection and reads no data file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import dash
+from flask import Flask
+
+from dashboard.api import bp as api_blueprint
+from dashboard.auth import init_auth
+from dashboard.config import Settings, load_settings
+from dashboard.db import make_engine, make_session_factory
+from dashboard.errors import register_error_handlers
+from dashboard.state import AppState, attach_state
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+
+def _settings(config: Settings | Mapping[str, object] | None) -> Settings:
+    if isinstance(config, Settings):
+        return config
+    settings = load_settings()
+    return settings.with_overrides(**config) if config else settings
+
+
+def create_app(config: Settings | Mapping[str, object] | None = None) -> dash.Dash:
+    """Build the whole application: Flask server, guard, Dash pages, API."""
+    # Imported here: the page modules use dash.register_page, which needs an app.
+    from callbacks import register_callbacks
+    from layouts import register_pages
+    from layouts.frame import frame_layout
+
+    settings = _settings(config)
+    server = Flask(__name__, instance_path=str(settings.instance_dir))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    engine = make_engine(settings.database_url)
+    attach_state(server, AppState(settings, engine, make_session_factory(engine)))
+    init_auth(server)  # before Dash: the guard must be the first before_request hook
+    register_error_handlers(server)
+    server.register_blueprint(api_blueprint)
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS_DIR),
+        title="Pilotage RSA",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+    )
+    app.config.include_assets_files = True
+    app.index_string = app.index_string.replace("<html>", '<html lang="fr">')
+    register_pages()
+    app.layout = frame_layout
+    register_callbacks(app)
+    return app

@@ -1,0 +1,11 @@
+"""One module per page: `layout(**query)` returns the page's component tree."""
+
+from __future__ import annotations
+
+import dash
+
+from layouts import home
+
+
+def register_pages() -> None:
+    dash.register_page("home", path=home.PATH, title=home.TITLE, name="Accueil", layout=home.layout)

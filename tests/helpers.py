@@ -1,0 +1,37 @@
+"""Small builders shared by the tests (no fixtures here: see conftest.py)."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from dashboard.models import Role, Territory, User
+from dashboard.territories import add_territory, ensure_national
+from dashboard.users import create_user
+
+PASSWORD = "mot-de-passe-solide"
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_territory(db: Session, code: str, name: str | None = None) -> Territory:
+    ensure_national(db)
+    return add_territory(db, code, name or f"Territoire {code}", code.split("-")[0])
+
+
+def make_user(db: Session, login: str, role: Role, territory_code: str) -> User:
+    return create_user(db, login, PASSWORD, role, territory_code)
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, "the login form carries a CSRF token"
+    return match.group(1)
+
+
+def log_in(client: FlaskClient, login: str, password: str = PASSWORD, next_path: str = ""):
+    token = csrf_token(client)
+    target = "/login" + (f"?next={next_path}" if next_path else "")
+    return client.post(target, data={"login": login, "password": password, "csrf_token": token})

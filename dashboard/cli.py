@@ -165,7 +165,12 @@ def demo_command(territory_code, size, seed) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8050, show_default=True)
-def serve_command(host, port) -> None:
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Sans tâches planifiées (lancées par « pilotage scheduler »).",
+)
+def serve_command(host, port, no_scheduler) -> None:
     from dashboard import create_app
     from dashboard.demo.install import DEMO_PASSWORD, demo_logins, install_demo_if_empty
 
@@ -177,12 +182,33 @@ def serve_command(host, port) -> None:
     if report is not None:
         click.echo(report.describe())
     app = create_app(settings)
+    if not no_scheduler:
+        from dashboard.scheduler import start_scheduler
+
+        start_scheduler(settings.database_url)
     click.echo(f"Pilotage RSA : http://{host}:{port}/")
     if logins:
         click.echo(
             f"Comptes de démonstration ({', '.join(logins)}), mot de passe : {DEMO_PASSWORD}"
         )
     app.run(host=host, port=port, debug=False)
+
+
+@cli.command("scheduler", help="Exécute les tâches planifiées (un seul processus par base).")
+def scheduler_command() -> None:
+    import threading
+
+    from dashboard.scheduler import start_scheduler, stop_scheduler
+
+    settings = load_settings()
+    with _open_db():
+        pass  # migrate before the job store is opened
+    scheduler = start_scheduler(settings.database_url)
+    click.echo("Tâches planifiées : " + ", ".join(job.name for job in scheduler.get_jobs()))
+    try:
+        threading.Event().wait()
+    finally:
+        stop_scheduler(scheduler)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from dashboard.models.enums import (
     SiteKind,
 )
 from dashboard.models.imports import ImportBatch, QuarantinedRow
+from dashboard.models.jobs import JobRun, apscheduler_jobs
 from dashboard.models.people import (
     ActivityHours,
     Appointment,
@@ -54,6 +55,7 @@ __all__ = [
     "FamilySituation",
     "ImportBatch",
     "ImportStatus",
+    "JobRun",
     "IndicatorTarget",
     "Organisme",
     "Orientation",
@@ -71,5 +73,6 @@ __all__ = [
     "SiteKind",
     "Territory",
     "User",
+    "apscheduler_jobs",
     "utcnow",
 ]

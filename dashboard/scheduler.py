@@ -1,0 +1,119 @@
+"""APScheduler jobs, with their job store in the database and one run per slot.
+
+`pilotage serve` runs the scheduler inside the web process; with several
+web workers (gunicorn), run `pilotage scheduler` as one dedicated process
+instead. Either way each job takes a row of `job_run` for its slot before
+working (`run_once`), so a slot is never worked twice, even if two
+schedulers are started by mistake.
+
+Jobs are module-level functions without arguments (APScheduler stores them
+by reference); they reach the database through the scheduler's own engine,
+created by `start_scheduler` and disposed when the scheduler shuts down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine, text, update
+from sqlalchemy.exc import IntegrityError
+
+from dashboard.db import make_engine
+from dashboard.models import JobRun, apscheduler_jobs, utcnow
+
+logger = logging.getLogger(__name__)
+TIMEZONE = "Europe/Paris"
+_engine: Engine | None = None
+
+
+def run_once(engine: Engine, job_id: str, slot: str, work: Callable[[Engine], str]) -> bool:
+    """Run `work` for (job_id, slot) unless some process already claimed that slot.
+
+    Returns False when the slot was already taken. The claim is committed
+    before the work starts; the outcome (ok / failed and message) after.
+    """
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                JobRun.__table__.insert().values(
+                    job_id=job_id, slot=slot, started_at=utcnow(), status="running"
+                )
+            )
+    except IntegrityError:
+        logger.info("Job %s slot %s already claimed by another process", job_id, slot)
+        return False
+    status, message = "ok", None
+    try:
+        message = work(engine)
+    except Exception as error:
+        status, message = "failed", f"{type(error).__name__}: {error}"
+        logger.exception("Job %s slot %s failed", job_id, slot)
+    with engine.begin() as connection:
+        connection.execute(
+            update(JobRun)
+            .where(JobRun.job_id == job_id, JobRun.slot == slot)
+            .values(status=status, message=message, finished_at=utcnow())
+        )
+    return True
+
+
+def database_maintenance(engine: Engine) -> str:
+    """Keep the database compact and its planner statistics fresh."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # Fold the WAL back into the database file so it does not grow forever.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql("PRAGMA optimize")
+            return "wal_checkpoint + optimize"
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+        return "analyze"
+
+
+def nightly_maintenance() -> None:
+    """APScheduler entry point: database maintenance, once per night."""
+    if _engine is None:
+        raise RuntimeError("start_scheduler() was not called in this process.")
+    run_once(_engine, "maintenance", dt.date.today().isoformat(), database_maintenance)
+
+
+def build_scheduler(engine: Engine) -> BaseScheduler:
+    """A background scheduler whose job store is the database of `engine`.
+
+    The job store disposes `engine` at shutdown: give the scheduler an engine
+    of its own, not the web application's.
+    """
+    store = SQLAlchemyJobStore(engine=engine, tablename=apscheduler_jobs.name)
+    scheduler = BackgroundScheduler(jobstores={"default": store}, timezone=TIMEZONE)
+    scheduler.add_job(
+        nightly_maintenance,
+        CronTrigger(hour=3, minute=15, timezone=TIMEZONE),
+        id="maintenance",
+        name="Maintenance de la base (nuit)",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
+    return scheduler
+
+
+def start_scheduler(database_url: str) -> BaseScheduler:
+    """Start the jobs in a background thread, on an engine of their own."""
+    global _engine
+    _engine = make_engine(database_url)
+    scheduler = build_scheduler(_engine)
+    scheduler.start()
+    return scheduler
+
+
+def stop_scheduler(scheduler: BaseScheduler) -> None:
+    scheduler.shutdown()
+    # The scheduler thread may take one more connection after the job store's dispose().
+    if _engine is not None:
+        _engine.dispose()

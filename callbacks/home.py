@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from dashboard import queries
 from dashboard.auth import allowed_territory_ids
+from dashboard.models import Role
 from dashboard.state import get_state, open_session
 from layouts import ids
 from layouts.home import freshness_view, summary_view
@@ -25,6 +26,10 @@ def register(app: dash.Dash) -> None:
             summary = queries.territory_summary(db, scope)
             latest = queries.latest_extractions(db, scope)
         threshold = get_state().settings.disclosure_threshold
-        return summary_view(summary, current_user.aggregates_only, threshold), freshness_view(
-            latest
+        cards = summary_view(
+            summary,
+            aggregates_only=current_user.aggregates_only,
+            threshold=threshold,
+            per_territory=current_user.role is Role.NATIONAL,
         )
+        return cards, freshness_view(latest)

@@ -38,7 +38,7 @@ ROLE_LABELS: dict[Role, str] = {
 AGGREGATE_ONLY_ROLES = frozenset({Role.NATIONAL, Role.COPIL})
 
 LOGIN_PATH = "/login"
-PUBLIC_PATHS = frozenset({LOGIN_PATH, "/api/v1/health", "/favicon.ico"})
+PUBLIC_PATHS = frozenset({LOGIN_PATH, "/api/v1/health"})
 PUBLIC_PREFIXES = ("/assets/",)
 LAST_SEEN_KEY = "last_seen"
 

@@ -35,40 +35,46 @@ SOURCE_LABELS = {
     "solis": "SOLIS",
     "france-travail": "France Travail",
     "mission-locale": "Mission locale",
-    "rdv": "rendez-vous",
-    "roadmap": "feuille de route",
-    "targets": "cibles",
-    "demo": "démonstration",
-    "manual": "saisie manuelle",
+    "rdv": "de rendez-vous",
+    "roadmap": "de la feuille de route",
+    "targets": "des cibles",
+    "demo": "de démonstration",
+    "manual": "saisies à la main",
 }
 
 CARD_LABELS = {
     "beneficiaries": "Bénéficiaires connus",
     "subject_to_duties": "Soumis aux droits et devoirs (droits ouverts)",
-    "oriented": "Personnes orientées",
+    "oriented": "Personnes ayant reçu une orientation",
     "referents": "Référents",
     "sites": "Sites (CDAS, agences)",
     "roadmap_actions": "Actions de la feuille de route",
 }
+# Counts of beneficiaries: hidden under the disclosure threshold for
+# aggregate-only roles. Referents, sites and actions reveal no beneficiary.
+PEOPLE_COUNTS = frozenset({"beneficiaries", "subject_to_duties", "oriented"})
 
 
-def _shown(value: int, aggregates_only: bool, threshold: int) -> str:
-    shown = suppress_small_count(value, threshold) if aggregates_only else value
-    return format_count(shown, threshold)
+def _shown(key: str, value: int, aggregates_only: bool, threshold: int) -> str:
+    if aggregates_only and key in PEOPLE_COUNTS:
+        return format_count(suppress_small_count(value, threshold), threshold)
+    return format_count(value)
 
 
-def summary_view(summary: pd.DataFrame, aggregates_only: bool, threshold: int) -> list:
-    """Cards for one territory, a table for several (national level)."""
+def summary_view(
+    summary: pd.DataFrame, aggregates_only: bool, threshold: int, per_territory: bool
+) -> list:
+    """Cards for the user's territory, or a table with one row per territory (national)."""
     if summary.empty:
         return [html.P("Aucun territoire n'est rattaché à votre compte.", className="empty")]
-    if len(summary) == 1:
+    if not per_territory and len(summary) == 1:
         row = summary.iloc[0]
         return [
             html.Div(
                 [
                     html.P(label, className="card-label"),
                     html.P(
-                        _shown(int(row[key]), aggregates_only, threshold),
+                        _shown(key, int(row[key]), aggregates_only, threshold),
                         className="card-value",
                         id={"type": "home-card", "code": key},
                     ),
@@ -81,7 +87,10 @@ def summary_view(summary: pd.DataFrame, aggregates_only: bool, threshold: int) -
     body = [
         html.Tr(
             [html.Td(f"{row['name']} ({row['code']})")]
-            + [html.Td(_shown(int(row[key]), aggregates_only, threshold)) for key in CARD_LABELS]
+            + [
+                html.Td(_shown(key, int(row[key]), aggregates_only, threshold))
+                for key in CARD_LABELS
+            ]
         )
         for _, row in summary.iterrows()
     ]

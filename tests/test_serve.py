@@ -39,12 +39,15 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> int:
 
 def test_first_start_creates_schema_loads_demo_and_serves_login(tmp_path: Path):
     port = _free_port()
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("PILOTAGE_")
-    } | {"PILOTAGE_INSTANCE_DIR": str(tmp_path / "instance")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PILOTAGE_")} | {
+        "PILOTAGE_INSTANCE_DIR": str(tmp_path / "instance")
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         assert _wait_for(f"http://127.0.0.1:{port}/login", process) == 200

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dashboard.demo.generate import generate_demo
+from dashboard.demo.load import DemoAlreadyLoadedError, load_demo
 from dashboard.models import (
     DataSource,
     ImportBatch,
@@ -81,9 +83,6 @@ def install_demo(
     db: Session, territory_code: str = DEMO_CODE, size: int = DEMO_SIZE, seed: int = DEMO_SEED
 ) -> DemoReport:
     """Generate and load the demo into `territory_code` (created when absent). Caller commits."""
-    from dashboard.demo.generate import generate_demo
-    from dashboard.demo.load import DemoAlreadyLoaded, load_demo
-
     started = time.perf_counter()
     code = normalise_code(territory_code)
     national = ensure_national(db)
@@ -94,7 +93,7 @@ def install_demo(
     data = generate_demo(size=size, seed=seed, end=DEMO_END)
     try:
         counts = load_demo(db, territory, data)
-    except DemoAlreadyLoaded as error:
+    except DemoAlreadyLoadedError as error:
         raise DemoError(str(error)) from error
     label = f"demo-{code}-taille{size}-graine{seed}"
     db.add(

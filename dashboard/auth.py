@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request, session
+from flask import Blueprint, Flask, Response, redirect, render_template, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from werkzeug.exceptions import BadRequest
 from wtforms.validators import ValidationError
 
 from dashboard import audit
+from dashboard.errors import error_response, wants_json
 from dashboard.models import Role, Territory, User, utcnow
 from dashboard.passwords import verify_password
 from dashboard.state import get_state, open_session
@@ -120,19 +121,9 @@ def allowed_territory_ids(db: Session, user: SessionUser) -> list[int]:
     return sorted(allowed)
 
 
-def _wants_json() -> bool:
-    if request.path.startswith(("/_dash-", "/api/")):
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.is_json or best == "application/json"
-
-
 def _refuse(message: str, *, expired: bool) -> Response:
-    if _wants_json():
-        code = "session_expiree" if expired else "non_authentifie"
-        response = jsonify({"error": {"code": code, "message": message}})
-        response.status_code = 401
-        return response
+    if wants_json():
+        return error_response(401, message, code="session_expiree" if expired else None)
     target = LOGIN_PATH + ("?expired=1" if expired else "")
     if request.method == "GET" and not expired and request.full_path not in ("/?", "/"):
         target = f"{LOGIN_PATH}?next={request.full_path.rstrip('?')}"

@@ -21,20 +21,22 @@ MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """Dash routes, the API and clients asking for JSON get JSON errors."""
     if request.path.startswith(("/_dash-", "/api/")):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+    return request.is_json or best == "application/json"
 
 
 def error_response(
-    status: int, message: str | None = None, details: dict | None = None
+    status: int, message: str | None = None, details: dict | None = None, code: str | None = None
 ) -> Response:
-    code, default_message = MESSAGES.get(status, MESSAGES[500])
+    default_code, default_message = MESSAGES.get(status, MESSAGES[500])
+    code = code or default_code
     # Werkzeug's own English descriptions are replaced; our French ones are kept.
     text = message or default_message
-    if _wants_json():
+    if wants_json():
         body: dict[str, object] = {"code": code, "message": text}
         if details:
             body["details"] = details

@@ -55,3 +55,13 @@ def test_demo_login_reaches_home_with_territory_figures(page, live_server, live_
     page.wait_for_url(re.compile(r"/login"))
     page.goto(live_server + "/")
     page.wait_for_url(re.compile(r"/login"))
+
+
+def test_unknown_address_shows_a_french_page(page, live_server):
+    _fill_login(page, live_server, "demo.comop", DEMO_PASSWORD)
+    page.wait_for_url(live_server + "/")
+    page.goto(live_server + "/nulle-part")
+    message = page.locator("#not-found-message")
+    message.wait_for()
+    assert "ne correspond à aucune page" in message.inner_text()
+    assert "Page not found" not in page.content()

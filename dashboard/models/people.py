@@ -72,6 +72,20 @@ class Beneficiary(Base):
     )
 
 
+class BeneficiaryLink(Base):
+    """A keyed hash of another identifier of the person (CAF/MSA number, with or
+    without birth date), so that exports without NIR find the same beneficiary."""
+
+    __tablename__ = "beneficiary_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = beneficiary_fk()
+    territory_id: Mapped[int] = territory_fk()
+    key_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("territory_id", "key_hash"),)
+
+
 class RightsPeriod(Base):
     """One opening of RSA rights, with T0 (notification received) and droits et devoirs."""
 

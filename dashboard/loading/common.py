@@ -1,0 +1,136 @@
+"""Shared pieces of the writers: counts, and the reference rows (sites, referents)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from connectors.values import fold
+from dashboard.models import Organisme, Referent, Site, SiteKind
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def site_kind(name: str) -> SiteKind:
+    folded = fold(name)
+    for prefix, kind in (
+        ("cdas", SiteKind.CDAS),
+        ("utas", SiteKind.CDAS),
+        ("ccas", SiteKind.CCAS),
+        ("mission locale", SiteKind.MISSION_LOCALE),
+        ("france travail", SiteKind.AGENCE_FT),
+        ("agence", SiteKind.AGENCE_FT),
+    ):
+        if folded.startswith(prefix):
+            return kind
+    return SiteKind.OTHER
+
+
+def ensure_sites(db: Session, territory_id: int, names: set[str]) -> dict[str, int]:
+    """Ids of the territory's sites by name, creating the missing ones."""
+    query = select(Site.name, Site.id).where(Site.territory_id == territory_id)
+    existing = dict(db.execute(query).all())
+    missing = sorted(names - existing.keys())
+    if missing:
+        db.execute(
+            insert(Site.__table__),
+            [
+                {"territory_id": territory_id, "name": name, "kind": site_kind(name)}
+                for name in missing
+            ],
+        )
+        existing = dict(db.execute(query).all())
+    return existing
+
+
+def ensure_referents(
+    db: Session, territory_id: int, codes: dict[str, Organisme | None]
+) -> dict[str, int]:
+    """Ids of the territory's referents by code, creating the missing ones."""
+    query = select(Referent.code, Referent.id).where(Referent.territory_id == territory_id)
+    existing = dict(db.execute(query).all())
+    missing = sorted(set(codes) - existing.keys())
+    if missing:
+        db.execute(
+            insert(Referent.__table__),
+            [
+                {
+                    "territory_id": territory_id,
+                    "code": code,
+                    "organisme": codes[code] or Organisme.OTHER,
+                    "portfolio_target": 70,
+                }
+                for code in missing
+            ],
+        )
+        existing = dict(db.execute(query).all())
+    return existing
+
+
+@dataclass
+class UpsertResult:
+    created: set[tuple] = field(default_factory=set)
+    updated: set[tuple] = field(default_factory=set)
+
+
+def upsert_rows(
+    db: Session,
+    table: Table,
+    territory_id: int,
+    key_columns: tuple[str, ...],
+    rows: list[dict[str, object]],
+    *,
+    scope: dict[str, object] | None = None,
+    untracked: tuple[str, ...] = ("batch_id",),
+) -> UpsertResult:
+    """Insert the rows whose key is new, update those whose other values changed.
+
+    Existing rows are read once for the territory (and `scope`, e.g. the
+    source), compared in memory, then written with two executemany calls.
+    Returns the keys created and updated. `untracked` columns (the batch that
+    last wrote the row) are written but a change in them alone is no update.
+    """
+    if not rows:
+        return UpsertResult()
+    value_columns = [name for name in rows[0] if name not in key_columns + untracked]
+    written_columns = [name for name in rows[0] if name not in key_columns]
+    conditions = [table.c.territory_id == territory_id]
+    conditions += [table.c[name] == value for name, value in (scope or {}).items()]
+    selected = [
+        table.c.id,
+        *(table.c[n] for n in key_columns),
+        *(table.c[n] for n in value_columns),
+    ]
+    existing = {
+        tuple(row[1 : 1 + len(key_columns)]): (row[0], tuple(row[1 + len(key_columns) :]))
+        for row in db.execute(select(*selected).where(*conditions))
+    }
+    result = UpsertResult()
+    inserts, updates = [], []
+    for row in rows:
+        key = tuple(row[name] for name in key_columns)
+        values = tuple(row[name] for name in value_columns)
+        if key not in existing:
+            if key not in result.created:
+                inserts.append(row)
+                result.created.add(key)
+            continue
+        row_id, stored = existing[key]
+        if stored != values:
+            updates.append({"_id": row_id, **{n: row[n] for n in written_columns}})
+            result.updated.add(key)
+    if inserts:
+        db.execute(insert(table), inserts)
+    if updates:
+        db.execute(
+            update(table).where(table.c.id == bindparam("_id")),
+            updates,
+        )
+    return result

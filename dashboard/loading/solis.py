@@ -1,0 +1,171 @@
+"""Write SOLIS records: beneficiaries, links, rights, orientation, first appointment, CER."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from connectors.solis import SolisRecord
+from dashboard.loading.common import (
+    WriteCounts,
+    ensure_referents,
+    ensure_sites,
+    upsert_rows,
+)
+from dashboard.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Beneficiary,
+    BeneficiaryLink,
+    Contract,
+    ContractKind,
+    DataSource,
+    Orientation,
+    RightsPeriod,
+)
+
+SOURCE = DataSource.SOLIS
+
+
+def _pseudonym_ids(db: Session, territory_id: int) -> dict[str, int]:
+    query = select(Beneficiary.pseudonym, Beneficiary.id).where(
+        Beneficiary.territory_id == territory_id
+    )
+    return dict(db.execute(query).all())
+
+
+def write_solis(
+    db: Session, territory_id: int, batch_id: int, records: list[SolisRecord]
+) -> WriteCounts:
+    """Upsert one SOLIS extraction; a newer file updates people, never duplicates them."""
+    sites = ensure_sites(db, territory_id, {r.site for r in records if r.site})
+    referents = ensure_referents(
+        db, territory_id, {r.referent: r.organisme for r in records if r.referent}
+    )
+    people = upsert_rows(
+        db,
+        Beneficiary.__table__,
+        territory_id,
+        ("pseudonym",),
+        [
+            {
+                "territory_id": territory_id,
+                "pseudonym": r.pseudonym,
+                "birth_year": r.birth_year,
+                "sex": r.sex,
+                "payer": r.payer,
+                "site_id": sites.get(r.site),
+            }
+            for r in records
+        ],
+    )
+    ids = _pseudonym_ids(db, territory_id)
+    known_links = set(
+        db.scalars(
+            select(BeneficiaryLink.key_hash).where(BeneficiaryLink.territory_id == territory_id)
+        )
+    )
+    new_links = {}
+    for record in records:
+        for key_hash in record.link_keys:
+            if key_hash not in known_links:
+                new_links.setdefault(key_hash, ids[record.pseudonym])
+    if new_links:
+        db.execute(
+            insert(BeneficiaryLink.__table__),
+            [
+                {"territory_id": territory_id, "beneficiary_id": person, "key_hash": key_hash}
+                for key_hash, person in new_links.items()
+            ],
+        )
+    common = {"territory_id": territory_id, "source": SOURCE, "batch_id": batch_id}
+    scope = {"source": SOURCE}
+    facts = [
+        upsert_rows(
+            db,
+            RightsPeriod.__table__,
+            territory_id,
+            ("beneficiary_id", "rights_opened_on"),
+            [
+                {
+                    **common,
+                    "beneficiary_id": ids[r.pseudonym],
+                    "rights_opened_on": r.rights_opened_on,
+                    "notification_received_on": r.notification_received_on,
+                    "duties_start_on": r.duties_start_on,
+                    "exit_on": r.exit_on,
+                    "exit_reason": r.exit_reason,
+                }
+                for r in records
+            ],
+            scope=scope,
+        ),
+        upsert_rows(
+            db,
+            Orientation.__table__,
+            territory_id,
+            ("beneficiary_id", "decided_on"),
+            [
+                {
+                    **common,
+                    "beneficiary_id": ids[r.pseudonym],
+                    "decided_on": r.orientation_decided_on,
+                    "notified_on": r.orientation_notified_on,
+                    "dominante": r.dominante,
+                    "organisme": r.organisme,
+                    "referent_id": referents.get(r.referent),
+                }
+                for r in records
+                if r.orientation_decided_on
+            ],
+            scope=scope,
+        ),
+        upsert_rows(
+            db,
+            Appointment.__table__,
+            territory_id,
+            ("beneficiary_id", "kind", "scheduled_at"),
+            [
+                {
+                    **common,
+                    "beneficiary_id": ids[r.pseudonym],
+                    "kind": AppointmentKind.ACCOMPAGNEMENT,
+                    "scheduled_at": dt.datetime.combine(r.first_appointment_on, dt.time()),
+                    "status": AppointmentStatus.PRESENT,
+                    "referent_id": referents.get(r.referent),
+                }
+                for r in records
+                if r.first_appointment_on
+            ],
+            scope=scope,
+        ),
+        upsert_rows(
+            db,
+            Contract.__table__,
+            territory_id,
+            ("beneficiary_id", "kind", "signed_on"),
+            [
+                {
+                    **common,
+                    "beneficiary_id": ids[r.pseudonym],
+                    "kind": ContractKind.CER,
+                    "signed_on": r.cer_signed_on,
+                }
+                for r in records
+                if r.cer_signed_on
+            ],
+            scope=scope,
+        ),
+    ]
+    touched = {key[0] for key in people.updated}
+    person_of = {value: key for key, value in ids.items()}
+    for result in facts:
+        touched |= {person_of[key[0]] for key in result.created | result.updated}
+    created = {key[0] for key in people.created}
+    counts = WriteCounts(created=len(created))
+    counts.updated = len(touched - created)
+    counts.unchanged = len({r.pseudonym for r in records}) - counts.created - counts.updated
+    return counts

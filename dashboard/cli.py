@@ -7,9 +7,11 @@ argument, 1 when the command could not do its work.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from sqlalchemy.orm import Session
@@ -21,6 +23,8 @@ from dashboard.passwords import MIN_PASSWORD_LENGTH
 from dashboard.territories import TerritoryError
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
+# Sources whose connector is written (the others arrive with the connectors issue).
+IMPORT_SOURCES = ("solis",)
 
 
 class BadArgument(click.ClickException):
@@ -194,6 +198,90 @@ def serve_command(host, port, no_scheduler) -> None:
     app.run(host=host, port=port, debug=False)
 
 
+@cli.command("import", help="Importe un fichier d'export (SOLIS...) pour un territoire.")
+@click.argument("source", type=click.Choice(sorted(IMPORT_SOURCES)))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--territory", "territory_code", required=True, help="Code du territoire.")
+@click.option("--sheet", help="Feuille du classeur Excel (par défaut : la première).")
+@click.option(
+    "--extracted-on",
+    type=DateParam(),
+    help="Date d'extraction (défaut : nom du fichier, sinon aujourd'hui).",
+)
+@click.option("--strict", is_flag=True, help="Refuse tout le fichier si une ligne est rejetée.")
+@click.option("--dry-run", is_flag=True, help="Vérifie le fichier sans rien enregistrer.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+def import_command(
+    source, file, territory_code, sheet, extracted_on, strict, dry_run, output
+) -> None:
+    from dashboard.import_report import describe
+    from dashboard.imports import (
+        ImportRefusedError,
+        extraction_date_from_name,
+        run_import,
+    )
+
+    if not file.exists():
+        raise BadArgument(f"Fichier introuvable : {file}")
+    settings = load_settings()
+    day = extracted_on or extraction_date_from_name(file.name) or dt.date.today()
+    with _open_db() as db:
+        sessions = make_session_factory(db.get_bind())
+        try:
+            report = run_import(
+                sessions,
+                source,
+                file,
+                territory_code.strip().upper(),
+                pseudonym_key=settings.pseudonym_key,
+                extracted_on=day,
+                sheet=sheet,
+                strict=strict,
+                dry_run=dry_run,
+            )
+        except ImportRefusedError as error:
+            raise BadArgument(str(error)) from error
+    click.echo(
+        json.dumps(report.as_dict(), ensure_ascii=False) if output == "json" else describe(report)
+    )
+    if report.status not in ("loaded", "unchanged"):
+        raise click.exceptions.Exit(1)  # the report above says why
+
+
+@cli.command("imports", help="Liste les derniers lots d'import.")
+@click.option("--territory", "territory_code", help="Code du territoire.")
+def imports_command(territory_code) -> None:
+    from dashboard.queries import list_batches
+
+    with _open_db() as db:
+        frame = list_batches(db, territory_code.strip().upper() if territory_code else None)
+    if frame.empty:
+        click.echo("Aucun import.")
+        return
+    for row in frame.itertuples():
+        click.echo(
+            f"lot {row.id:>5}  {row.started_at:%d/%m/%Y %H:%M}  {row.territory:<12} "
+            f"{row.source:<14} {row.status:<9} lues {row.rows_read:>7}  créées {row.rows_loaded:>7}"
+            f"  maj {row.rows_updated:>7}  rejetées {row.rows_quarantined:>6}  {row.file_name}"
+        )
+
+
+@cli.command("quarantine", help="Montre les lignes rejetées d'un lot, avec leurs motifs.")
+@click.argument("batch_id", type=click.IntRange(min=1))
+def quarantine_command(batch_id) -> None:
+    from dashboard.queries import quarantined_rows
+
+    with _open_db() as db:
+        rows = quarantined_rows(db, batch_id)
+    if not rows:
+        click.echo(f"Aucune ligne rejetée dans le lot {batch_id}.")
+        return
+    for row in rows:
+        click.echo(f"ligne {row.row_number} : " + " ; ".join(row.reasons))
+        values = ", ".join(f"{key} = {value}" for key, value in row.raw_values.items() if value)
+        click.echo(f"    {values}")
+
+
 @cli.command("scheduler", help="Exécute les tâches planifiées (un seul processus par base).")
 def scheduler_command() -> None:
     import threading
@@ -214,7 +302,7 @@ def scheduler_command() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script: French one-line errors, meaningful exit codes."""
     try:
-        cli.main(args=argv, prog_name="pilotage", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="pilotage", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as error:
         click.echo(error.ctx.get_help() if error.ctx else "pilotage --help")
         return 0
@@ -232,4 +320,5 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Interrompu.", err=True)
         return 1
-    return 0
+    # A command that called ctx.exit(n) / raised Exit(n) returns n here.
+    return code if isinstance(code, int) else 0

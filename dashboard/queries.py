@@ -18,6 +18,7 @@ from dashboard.models import (
     ImportBatch,
     ImportStatus,
     Orientation,
+    QuarantinedRow,
     Referent,
     RightsPeriod,
     RoadmapAction,
@@ -128,4 +129,41 @@ def list_territories(db: Session) -> pd.DataFrame:
     return pd.DataFrame(
         db.execute(query).all(),
         columns=["code", "name", "departement_code", "pilot_start", "parent_code"],
+    )
+
+
+def list_batches(db: Session, territory_code: str | None = None, limit: int = 50) -> pd.DataFrame:
+    """The newest import batches, for `pilotage imports` and the imports page."""
+    query = (
+        select(
+            ImportBatch.id,
+            ImportBatch.started_at,
+            Territory.code.label("territory"),
+            ImportBatch.source,
+            ImportBatch.file_name,
+            ImportBatch.status,
+            ImportBatch.rows_read,
+            ImportBatch.rows_loaded,
+            ImportBatch.rows_updated,
+            ImportBatch.rows_quarantined,
+            ImportBatch.extracted_on,
+            ImportBatch.message,
+        )
+        .join(Territory, ImportBatch.territory_id == Territory.id)
+        .order_by(ImportBatch.id.desc())
+        .limit(limit)
+    )
+    if territory_code:
+        query = query.where(Territory.code == territory_code)
+    rows = db.execute(query).all()
+    return pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
+
+
+def quarantined_rows(db: Session, batch_id: int) -> list[QuarantinedRow]:
+    return list(
+        db.scalars(
+            select(QuarantinedRow)
+            .where(QuarantinedRow.batch_id == batch_id)
+            .order_by(QuarantinedRow.row_number)
+        )
     )

@@ -1,0 +1,313 @@
+"""Reading uploaded tables (CSV, xlsx, xls) as raw text rows, streamed in chunks.
+
+`open_table` checks a file (size, kind from its content, encoding, separator, zip bomb,
+header) and returns a `TableSource`; `iter_rows` then streams its data rows in bounded
+memory: CSV through the csv module over a text stream, xlsx through openpyxl in
+read-only mode (with defusedxml), xls through python-calamine (BIFF files are small).
+
+Each row is a dict header -> cell text, stripped, `None` when empty, never converted:
+- Excel dates and times become ISO text: "2024-03-15", "2024-03-15 09:30:00",
+  "09:30:00" (midnight datetimes as a bare date); a number whose date format the
+  library does not recognise stays a number, i.e. the Excel serial ("45366");
+- integral Excel numbers lose their ".0" ("12", and a NIR typed as a number keeps its
+  15 digits); others are Python's shortest repr ("16.5"); booleans are "VRAI"/"FAUX";
+- NUL characters are replaced by U+FFFD, so the cell stays visibly wrong and fails
+  validation downstream instead of being silently shortened.
+Two more keys: "__row__", the row's line number as a person counts it in Excel or a
+text editor (header = 1; a quoted multi-line CSV record counts from its first line),
+and "__extra__", only on rows with non-empty cells beyond the header, listing them so
+the caller can quarantine the row. Empty rows are skipped, numbers stay true.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime as dt
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import python_calamine
+from openpyxl.utils import get_column_letter
+
+from connectors.sniffing import (
+    FileRejectedError,
+    check_text,
+    check_xlsx,
+    detect_encoding,
+    detect_separator,
+    human_size,
+    sniff_kind,
+)
+
+__all__ = ["EXTRA_KEY", "ROW_KEY", "FileRejectedError", "TableSource", "iter_rows", "open_table"]
+
+ROW_KEY = "__row__"
+EXTRA_KEY = "__extra__"
+NUL_REPLACEMENT = "\ufffd"
+MIDNIGHT = dt.time()
+HALF_SECOND = dt.timedelta(microseconds=500_000)
+DAMAGED_XLSX = "Le classeur Excel est endommagé ou illisible."
+DAMAGED_XLS = (
+    "Le classeur Excel (.xls) est illisible : il est peut-être protégé par un mot de passe "
+    "ou endommagé."
+)
+
+# openpyxl warns about features it drops (data validation, default styles): harmless here.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+
+Cells = list[str | None]
+Headers = tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class TableSource:
+    """A checked file: what `iter_rows` needs to stream it again."""
+
+    path: Path
+    kind: str  # "csv" | "xlsx" | "xls"
+    encoding: str | None  # csv only: "utf-8-sig", "utf-16", "utf-8", "cp1252", "latin-1"
+    separator: str | None  # csv only: ";", "," or "\t"
+    sheet: str | None  # excel only: the sheet's name as spelled in the workbook
+    headers: Headers
+    size_bytes: int
+
+
+def open_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = 200 * 1024 * 1024,
+    max_uncompressed_ratio: int = 100,
+    max_uncompressed_bytes: int = 1024**3,
+) -> TableSource:
+    """Sniff and check `path`; raise `FileRejectedError` with a French sentence if unusable.
+
+    `sheet` picks an Excel sheet (exact name, else the one equal ignoring case and
+    surrounding spaces); by default the first worksheet. It is ignored for CSV files."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileRejectedError("Le fichier est introuvable.")
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRejectedError("Le fichier est vide.")
+    if size > max_bytes:
+        raise FileRejectedError(
+            f"Le fichier dépasse la taille autorisée ({human_size(max_bytes)})."
+        )
+    kind = sniff_kind(path)
+    encoding = separator = sheet_name = None
+    if kind == "csv":
+        encoding = detect_encoding(path)
+        check_text(path, encoding)
+        separator = detect_separator(path, encoding)
+        headers = _read_headers(_csv_rows(path, encoding, separator), kind, None)
+    elif kind == "xlsx":
+        check_xlsx(path, max_ratio=max_uncompressed_ratio, max_bytes=max_uncompressed_bytes)
+        with _open_xlsx(path) as workbook:  # loaded once: openpyxl may scan every sheet
+            names = [worksheet.title for worksheet in workbook.worksheets]
+            sheet_name = _resolve_sheet(names, sheet)
+            headers = _read_headers(_worksheet_rows(workbook[sheet_name]), kind, sheet_name)
+    else:
+        with _open_xls(path) as workbook:
+            sheet_name = _resolve_sheet(list(workbook.sheet_names), sheet)
+            headers = _read_headers(_grid_rows(workbook, sheet_name), kind, sheet_name)
+    return TableSource(path, kind, encoding, separator, sheet_name, headers, size)
+
+
+def iter_rows(source: TableSource, chunk_size: int = 10_000) -> Iterator[list[dict[str, Any]]]:
+    """Data rows in lists of at most `chunk_size` (see the module docstring for values)."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    width = len(source.headers)
+    chunk: list[dict[str, Any]] = []
+    with contextlib.closing(_records(source)) as rows:
+        records = _non_empty(rows)
+        next(records, None)  # the header row
+        for number, cells in records:
+            row: dict[str, Any] = dict(zip(source.headers, cells[:width], strict=False))
+            for header in source.headers[len(cells) :]:
+                row[header] = None
+            row[ROW_KEY] = number
+            extra = cells[width:]
+            while extra and extra[-1] is None:
+                extra.pop()
+            if extra:
+                row[EXTRA_KEY] = extra
+            chunk.append(row)
+            if len(chunk) == chunk_size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _read_headers(rows: Iterator[tuple[int, Cells]], kind: str, sheet: str | None) -> Headers:
+    """The first non-empty row, once checked that a data row follows it."""
+    with contextlib.closing(rows):
+        records = _non_empty(rows)
+        first = next(records, None)
+        if first is None:
+            raise FileRejectedError(
+                "Le fichier est vide." if sheet is None else f"La feuille « {sheet} » est vide."
+            )
+        headers = _headers(first[1], kind)
+        if next(records, None) is None:
+            raise FileRejectedError("Le fichier ne contient qu'une ligne d'en-tête.")
+    return headers
+
+
+def _headers(cells: Cells, kind: str) -> Headers:
+    """Trailing nameless columns dropped; a nameless column in between gets a made-up name
+    ("Colonne C" in Excel, "Colonne 3" in CSV) so its cells are not lost silently."""
+    while cells and cells[-1] is None:
+        cells = cells[:-1]
+    headers = tuple(
+        cell
+        if cell is not None
+        else f"Colonne {index if kind == 'csv' else get_column_letter(index)}"
+        for index, cell in enumerate(cells, start=1)
+    )
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for header in headers:
+        folded = header.casefold()
+        if folded in seen and seen[folded] not in duplicates:
+            duplicates.append(seen[folded])
+        seen.setdefault(folded, header)
+    if duplicates:
+        raise FileRejectedError(f"Colonnes en double dans l'en-tête : {', '.join(duplicates)}.")
+    return headers
+
+
+def _records(source: TableSource) -> Iterator[tuple[int, Cells]]:
+    """(row number, cells) for every row of the file: each kind opens the file anew."""
+    if source.kind == "csv":
+        yield from _csv_rows(source.path, source.encoding or "utf-8", source.separator or ";")
+    elif source.kind == "xlsx":
+        with _open_xlsx(source.path) as workbook:
+            yield from _worksheet_rows(workbook[source.sheet])
+    else:
+        with _open_xls(source.path) as workbook:
+            yield from _grid_rows(workbook, source.sheet or "")
+
+
+def _non_empty(rows: Iterator[tuple[int, Cells]]) -> Iterator[tuple[int, Cells]]:
+    return ((number, cells) for number, cells in rows if any(cells))
+
+
+def _csv_rows(path: Path, encoding: str, separator: str) -> Iterator[tuple[int, Cells]]:
+    with path.open(encoding=encoding, errors="replace", newline="") as stream:
+        reader = csv.reader(stream, delimiter=separator)
+        end = 0
+        while True:
+            start = end + 1
+            try:
+                row = next(reader, None)
+            except csv.Error as exc:
+                raise FileRejectedError(
+                    f"Le fichier CSV est illisible à partir de la ligne {start} "
+                    "(cellule trop longue ou guillemets mal fermés)."
+                ) from exc
+            if row is None:
+                return
+            end = reader.line_num
+            yield start, [_text(cell) for cell in row]
+
+
+def _worksheet_rows(worksheet: Any) -> Iterator[tuple[int, Cells]]:
+    worksheet.reset_dimensions()  # some tools write a wrong <dimension>: trust the cells
+    rows = worksheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:
+            row = next(rows, None)
+        except Exception as exc:  # untrusted XML: any parser error means a damaged file
+            raise FileRejectedError(
+                f"Le classeur Excel est endommagé : la lecture s'arrête à la ligne {number + 1}."
+            ) from exc
+        if row is None:
+            return
+        number += 1
+        yield number, [_cell_text(value) for value in row]
+
+
+def _grid_rows(workbook: Any, sheet: str) -> Iterator[tuple[int, Cells]]:
+    try:
+        # The whole grid from A1, so that row numbers and columns match Excel's.
+        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise FileRejectedError(DAMAGED_XLS) from exc
+    for number, row in enumerate(rows, start=1):
+        yield number, [_cell_text(value) for value in row]
+
+
+@contextlib.contextmanager
+def _open_xlsx(path: Path) -> Iterator[Any]:
+    # A file object, not the path: openpyxl refuses names not ending in .xlsx/.xlsm.
+    with path.open("rb") as stream:
+        try:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types on a damaged archive
+            raise FileRejectedError(DAMAGED_XLSX) from exc
+        try:
+            yield workbook
+        finally:
+            workbook.close()
+
+
+@contextlib.contextmanager
+def _open_xls(path: Path) -> Iterator[Any]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise FileRejectedError(DAMAGED_XLS) from exc
+    try:
+        yield workbook
+    finally:
+        workbook.close()
+
+
+def _resolve_sheet(names: list[str], wanted: str | None) -> str:
+    if not names:
+        raise FileRejectedError("Le classeur ne contient aucune feuille de calcul.")
+    if wanted is None:
+        return names[0]
+    if wanted in names:
+        return wanted
+    close = [name for name in names if name.strip().casefold() == wanted.strip().casefold()]
+    if len(close) == 1:
+        return close[0]
+    raise FileRejectedError(
+        f"La feuille « {wanted} » n'existe pas dans ce classeur (feuilles : {', '.join(names)})."
+    )
+
+
+def _text(value: str) -> str | None:
+    return value.replace("\x00", NUL_REPLACEMENT).strip() or None
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell's value as the text a person reads (see the module docstring)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):  # rounded to the second: Excel stores day fractions
+        value = (value + HALF_SECOND).replace(microsecond=0)
+        return value.date().isoformat() if value.time() == MIDNIGHT else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        moment = dt.datetime.combine(dt.date.min, value) + HALF_SECOND
+        return moment.time().replace(microsecond=0).isoformat()
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return _text(str(value))

@@ -1,0 +1,284 @@
+"""Import one export file: one batch, one transaction, nothing half-loaded.
+
+    checksum -> same file already loaded? (no-op, said so)
+    sniff + header profile -> a bad file or a missing column stops before writing
+    rows -> connector (typed records, or quarantine with every reason)
+    records -> writer (upserts) -> batch counts -> commit
+
+Any failure rolls the whole file back; the failed attempt is then recorded
+in a batch of its own, with its French message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors import solis
+from connectors.profiles import MissingColumnsError, Profile, match_headers
+from connectors.reading import FileRejectedError, TableSource, iter_rows, open_table
+from connectors.rows import RowReader
+from dashboard.loading.common import WriteCounts
+from dashboard.loading.solis import write_solis
+from dashboard.models import (
+    DataSource,
+    ImportBatch,
+    ImportStatus,
+    QuarantinedRow,
+    Territory,
+    utcnow,
+)
+
+logger = logging.getLogger(__name__)
+CHUNK_ROWS = 10_000
+UNEXPECTED = (
+    "Erreur inattendue pendant l'import : rien n'a été enregistré. Le détail est dans le "
+    "journal du serveur."
+)
+FILE_DATE = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
+
+
+@dataclass(frozen=True)
+class Connector:
+    source: DataSource
+    profile: Profile
+    parse_row: Callable[[RowReader, str, dt.date], object | None]
+    write: Callable[[Session, int, int | None, list], WriteCounts]
+
+
+CONNECTORS: dict[str, Connector] = {
+    "solis": Connector(DataSource.SOLIS, solis.PROFILE, solis.parse_row, write_solis),
+}
+
+
+class ImportRefusedError(ValueError):
+    """The file cannot be imported at all (message in French)."""
+
+    def __init__(self, message: str, quarantined: list[dict[str, object]] | None = None):
+        super().__init__(message)
+        # Rejected rows are kept even when the file as a whole is refused.
+        self.quarantined = quarantined or []
+
+
+@dataclass
+class ImportReport:
+    source: str
+    file_name: str
+    status: str
+    batch_id: int | None = None
+    message: str | None = None
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    unknown_columns: list[str] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)
+    extracted_on: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def extraction_date_from_name(name: str) -> dt.date | None:
+    """`solis_2024-03-12.csv`, `export_20240312.xlsx` -> 12/03/2024."""
+    match = FILE_DATE.search(name)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record_batch(db: Session, **values: object) -> ImportBatch:
+    batch = ImportBatch(**values)
+    db.add(batch)
+    db.flush()
+    return batch
+
+
+def run_import(
+    sessions: sessionmaker[Session],
+    source: str,
+    path: Path,
+    territory_code: str,
+    *,
+    pseudonym_key: str,
+    extracted_on: dt.date,
+    user_id: int | None = None,
+    sheet: str | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import `path` for `territory_code`; the caller decides `extracted_on` (no clock here)."""
+    connector = CONNECTORS[source]
+    started = time.perf_counter()
+    report = ImportReport(
+        source, path.name, ImportStatus.FAILED.value, extracted_on=extracted_on.isoformat()
+    )
+    sha256 = file_sha256(path)
+    with sessions() as db:
+        territory = db.scalar(select(Territory).where(Territory.code == territory_code))
+        if territory is None:
+            raise ImportRefusedError(f"Territoire inconnu : {territory_code}.")
+        batch_values = {
+            "territory_id": territory.id,
+            "source": connector.source,
+            "file_name": path.name[:255],
+            "sha256": sha256,
+            "profile": connector.profile.source,
+            "extracted_on": extracted_on,
+            "user_id": user_id,
+        }
+        already = db.scalar(
+            select(ImportBatch.id).where(
+                ImportBatch.territory_id == territory.id,
+                ImportBatch.source == connector.source,
+                ImportBatch.sha256 == sha256,
+                ImportBatch.status == ImportStatus.LOADED,
+            )
+        )
+        if already is not None:
+            report.status = ImportStatus.UNCHANGED.value
+            report.message = f"Fichier déjà importé (lot n° {already}) : rien n'a changé."
+            if not dry_run:
+                batch = _record_batch(
+                    db,
+                    **batch_values,
+                    status=ImportStatus.UNCHANGED,
+                    message=report.message,
+                    finished_at=utcnow(),
+                )
+                db.commit()
+                report.batch_id = batch.id
+            return report
+        try:
+            _load(
+                db,
+                connector,
+                path,
+                territory.id,
+                batch_values,
+                report,
+                pseudonym_key=pseudonym_key,
+                extracted_on=extracted_on,
+                sheet=sheet,
+                strict=strict,
+            )
+            report.seconds = round(time.perf_counter() - started, 3)
+            if dry_run:
+                db.rollback()
+                report.batch_id = None
+            else:
+                db.commit()
+        except Exception as error:  # every failure leaves the database as it was
+            db.rollback()
+            expected = isinstance(
+                error, FileRejectedError | MissingColumnsError | ImportRefusedError
+            )
+            if not expected:
+                logger.exception("Import of %s failed", path.name)
+            report.status = ImportStatus.FAILED.value
+            report.message = str(error) if expected else UNEXPECTED
+            report.created = report.updated = report.unchanged = 0
+            if not dry_run:
+                batch = _record_batch(
+                    db,
+                    **batch_values,
+                    status=ImportStatus.FAILED,
+                    message=report.message,
+                    rows_read=report.rows_read,
+                    rows_quarantined=report.quarantined,
+                    finished_at=utcnow(),
+                )
+                kept = error.quarantined if isinstance(error, ImportRefusedError) else []
+                db.add_all(QuarantinedRow(batch_id=batch.id, **row) for row in kept)
+                db.commit()
+                report.batch_id = batch.id
+    return report
+
+
+def _load(
+    db: Session,
+    connector: Connector,
+    path: Path,
+    territory_id: int,
+    batch_values: dict[str, object],
+    report: ImportReport,
+    *,
+    pseudonym_key: str,
+    extracted_on: dt.date,
+    sheet: str | None,
+    strict: bool,
+) -> None:
+    table: TableSource = open_table(path, sheet=sheet)
+    report.encoding, report.separator = table.encoding, table.separator
+    mapping = match_headers(list(table.headers), connector.profile)
+    report.unknown_columns, report.dropped_columns = list(mapping.unknown), list(mapping.dropped)
+    batch = _record_batch(
+        db, **batch_values, status=ImportStatus.RUNNING, ignored_columns=list(mapping.unknown)
+    )
+    report.batch_id = batch.id
+    totals = WriteCounts()
+    quarantined: list[dict[str, object]] = []
+    for chunk in iter_rows(table, chunk_size=CHUNK_ROWS):
+        records = []
+        for row in chunk:
+            report.rows_read += 1
+            reader = RowReader(row, mapping, connector.profile)
+            record = connector.parse_row(reader, pseudonym_key, extracted_on)
+            if record is None:
+                quarantined.append(
+                    {
+                        "row_number": int(row["__row__"]),
+                        "raw_values": reader.quarantine_values(),
+                        "reasons": reader.reasons,
+                    }
+                )
+            else:
+                records.append(record)
+        counts = connector.write(db, territory_id, batch.id, records)
+        totals.created += counts.created
+        totals.updated += counts.updated
+        totals.unchanged += counts.unchanged
+    report.quarantined = len(quarantined)
+    if strict and quarantined:
+        raise ImportRefusedError(
+            f"Mode strict : {len(quarantined)} ligne(s) rejetée(s), rien n'a été importé.",
+            quarantined,
+        )
+    if report.rows_read == len(quarantined):
+        raise ImportRefusedError("Aucune ligne valide : rien n'a été importé.", quarantined)
+    db.add_all(QuarantinedRow(batch_id=batch.id, **row) for row in quarantined)
+    report.created, report.updated, report.unchanged = (
+        totals.created,
+        totals.updated,
+        totals.unchanged,
+    )
+    report.status = ImportStatus.LOADED.value
+    batch.status = ImportStatus.LOADED
+    batch.rows_read, batch.rows_quarantined = report.rows_read, report.quarantined
+    batch.rows_loaded, batch.rows_updated = totals.created, totals.updated
+    batch.finished_at = utcnow()
+    batch.duration_seconds = report.seconds

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from connectors.profiles import HeaderMapping, Profile
 from connectors.values import parse_bool, parse_date, parse_datetime, parse_decimal
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What a connector needs besides the row: the key, the file's date, the roadmap year."""
+
+    pseudonym_key: str = field(repr=False)
+    extracted_on: dt.date
+    year: int
+
+
 QUARANTINE_HIDDEN = "(pseudonymisé)"
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from connectors.profiles import FieldType, Profile, ProfileField
 from connectors.pseudonym import IdentifierError, caf_birth_key, caf_key, pseudonymise
-from connectors.rows import RowReader
+from connectors.rows import ParseContext, RowReader
 from connectors.values import fold, parse_dominante, parse_organisme, parse_payer, parse_sex
 from dashboard.models import Dominante, ExitReason, Organisme, Payer, Sex
 
@@ -110,8 +110,9 @@ def _exit_reason(raw: str) -> ExitReason:
     return _EXIT_REASONS.get(fold(raw), ExitReason.AUTRE)
 
 
-def parse_row(reader: RowReader, pseudonym_key: str, extracted_on: dt.date) -> SolisRecord | None:
+def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
     """One SOLIS row -> a record, or None with `reader.reasons` saying why."""
+    pseudonym_key, extracted_on = context.pseudonym_key, context.extracted_on
     caf_number = reader.raw("caf_number")
     birth_date = reader.date("birth_date", required=True)
     opened = reader.date("rights_opened_on", required=True)

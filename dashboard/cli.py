@@ -208,11 +208,16 @@ def serve_command(host, port, no_scheduler) -> None:
     type=DateParam(),
     help="Date d'extraction (défaut : nom du fichier, sinon aujourd'hui).",
 )
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    help="Année des échéances sans année (feuille de route).",
+)
 @click.option("--strict", is_flag=True, help="Refuse tout le fichier si une ligne est rejetée.")
 @click.option("--dry-run", is_flag=True, help="Vérifie le fichier sans rien enregistrer.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 def import_command(
-    source, file, territory_code, sheet, extracted_on, strict, dry_run, output
+    source, file, territory_code, sheet, extracted_on, year, strict, dry_run, output
 ) -> None:
     from dashboard.import_report import describe
     from dashboard.imports import (
@@ -235,6 +240,7 @@ def import_command(
                 territory_code.strip().upper(),
                 pseudonym_key=settings.pseudonym_key,
                 extracted_on=day,
+                year=year,
                 sheet=sheet,
                 strict=strict,
                 dry_run=dry_run,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors import solis
 from connectors.profiles import MissingColumnsError, Profile, match_headers
 from connectors.reading import FileRejectedError, TableSource, iter_rows, open_table
-from connectors.rows import RowReader
+from connectors.rows import ParseContext, RowReader
 from dashboard.loading.common import WriteCounts
 from dashboard.loading.solis import write_solis
 from dashboard.models import (
@@ -51,7 +51,7 @@ FILE_DATE = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
 class Connector:
     source: DataSource
     profile: Profile
-    parse_row: Callable[[RowReader, str, dt.date], object | None]
+    parse_row: Callable[[RowReader, ParseContext], object | None]
     write: Callable[[Session, int, int | None, list], WriteCounts]
 
 
@@ -126,6 +126,7 @@ def run_import(
     *,
     pseudonym_key: str,
     extracted_on: dt.date,
+    year: int | None = None,
     user_id: int | None = None,
     sheet: str | None = None,
     strict: bool = False,
@@ -181,8 +182,7 @@ def run_import(
                 territory.id,
                 batch_values,
                 report,
-                pseudonym_key=pseudonym_key,
-                extracted_on=extracted_on,
+                context=ParseContext(pseudonym_key, extracted_on, year or extracted_on.year),
                 sheet=sheet,
                 strict=strict,
             )
@@ -227,8 +227,7 @@ def _load(
     batch_values: dict[str, object],
     report: ImportReport,
     *,
-    pseudonym_key: str,
-    extracted_on: dt.date,
+    context: ParseContext,
     sheet: str | None,
     strict: bool,
 ) -> None:
@@ -247,7 +246,7 @@ def _load(
         for row in chunk:
             report.rows_read += 1
             reader = RowReader(row, mapping, connector.profile)
-            record = connector.parse_row(reader, pseudonym_key, extracted_on)
+            record = connector.parse_row(reader, context)
             if record is None:
                 quarantined.append(
                     {
@@ -262,6 +261,7 @@ def _load(
         totals.created += counts.created
         totals.updated += counts.updated
         totals.unchanged += counts.unchanged
+        quarantined.extend(counts.rejected)
     report.quarantined = len(quarantined)
     if strict and quarantined:
         raise ImportRefusedError(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from connectors import solis
 from connectors.profiles import match_headers
-from connectors.rows import RowReader
+from connectors.rows import ParseContext, RowReader
 from dashboard.loading.solis import write_solis
 from dashboard.models import (
     Appointment,
@@ -36,7 +36,7 @@ def sample_records() -> list[solis.SolisRecord]:
     records = []
     for cells in lines[1:]:
         reader = RowReader(dict(zip(lines[0], cells, strict=True)), mapping, solis.PROFILE)
-        record = solis.parse_row(reader, "cle", dt.date(2024, 7, 1))
+        record = solis.parse_row(reader, ParseContext("cle", dt.date(2024, 7, 1), 2024))
         if record:
             records.append(record)
     return records

@@ -12,12 +12,13 @@ import pytest
 
 from connectors import solis
 from connectors.profiles import match_headers
-from connectors.rows import QUARANTINE_HIDDEN, RowReader
+from connectors.rows import QUARANTINE_HIDDEN, ParseContext, RowReader
 from dashboard.models import Dominante, ExitReason, Organisme, Payer, Sex
 
 SAMPLE = Path(__file__).parent / "data" / "samples" / "solis_beneficiaires.csv"
 KEY = "cle-de-test"
 EXTRACTED_ON = dt.date(2024, 7, 1)
+CONTEXT = ParseContext(KEY, EXTRACTED_ON, 2024)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def parsed():
     results = []
     for line_number, cells in enumerate(rows, start=2):
         reader = RowReader(dict(zip(headers, cells, strict=True)), mapping, solis.PROFILE)
-        results.append((line_number, solis.parse_row(reader, KEY, EXTRACTED_ON), reader))
+        results.append((line_number, solis.parse_row(reader, CONTEXT), reader))
     return mapping, results
 
 
@@ -123,7 +124,7 @@ def test_inconsistent_dates_are_each_reported():
         )
     )
     reader = RowReader(row, mapping, solis.PROFILE)
-    assert solis.parse_row(reader, KEY, EXTRACTED_ON) is None
+    assert solis.parse_row(reader, CONTEXT) is None
     assert reader.reasons == [
         "Sexe : sexe inconnu : X",
         "Date orientation : date postérieure à l'extraction (15/09/2024)",

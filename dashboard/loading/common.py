@@ -16,6 +16,9 @@ class WriteCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows the writer could not place (e.g. a person no other source knows),
+    # shaped like quarantine entries: {"row_number", "raw_values", "reasons"}.
+    rejected: list[dict[str, object]] = field(default_factory=list)
 
 
 def site_kind(name: str) -> SiteKind:

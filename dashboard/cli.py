@@ -23,8 +23,12 @@ from dashboard.passwords import MIN_PASSWORD_LENGTH
 from dashboard.territories import TerritoryError
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
-# Sources whose connector is written (the others arrive with the connectors issue).
-IMPORT_SOURCES = ("solis",)
+
+
+def import_sources() -> list[str]:
+    from dashboard.imports import CONNECTORS
+
+    return list(CONNECTORS)
 
 
 class BadArgument(click.ClickException):
@@ -199,7 +203,7 @@ def serve_command(host, port, no_scheduler) -> None:
 
 
 @cli.command("import", help="Importe un fichier d'export (SOLIS...) pour un territoire.")
-@click.argument("source", type=click.Choice(sorted(IMPORT_SOURCES)))
+@click.argument("source", type=click.Choice(import_sources()))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--territory", "territory_code", required=True, help="Code du territoire.")
 @click.option("--sheet", help="Feuille du classeur Excel (par défaut : la première).")

@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import logging
+import pkgutil
 import re
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors import solis
-from connectors.profiles import MissingColumnsError, Profile, match_headers
+from connectors.profiles import MissingColumnsError, match_headers
 from connectors.reading import FileRejectedError, TableSource, iter_rows, open_table
 from connectors.rows import ParseContext, RowReader
-from dashboard.loading.common import WriteCounts
-from dashboard.loading.solis import write_solis
+from dashboard import loading
+from dashboard.loading.common import Connector, WriteCounts
 from dashboard.models import (
-    DataSource,
     ImportBatch,
     ImportStatus,
     QuarantinedRow,
@@ -47,17 +46,19 @@ UNEXPECTED = (
 FILE_DATE = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
 
 
-@dataclass(frozen=True)
-class Connector:
-    source: DataSource
-    profile: Profile
-    parse_row: Callable[[RowReader, ParseContext], object | None]
-    write: Callable[[Session, int, int | None, list], WriteCounts]
+def _discover_connectors() -> dict[str, Connector]:
+    """Every module of dashboard.loading that defines CONNECTOR is an import source."""
+    found = {}
+    for module in pkgutil.iter_modules(loading.__path__):
+        connector = getattr(
+            importlib.import_module(f"{loading.__name__}.{module.name}"), "CONNECTOR", None
+        )
+        if connector is not None:
+            found[connector.source.value] = connector
+    return dict(sorted(found.items()))
 
 
-CONNECTORS: dict[str, Connector] = {
-    "solis": Connector(DataSource.SOLIS, solis.PROFILE, solis.parse_row, write_solis),
-}
+CONNECTORS: dict[str, Connector] = _discover_connectors()
 
 
 class ImportRefusedError(ValueError):

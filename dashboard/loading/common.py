@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from connectors.profiles import Profile
+from connectors.rows import ParseContext, RowReader
 from connectors.values import fold
-from dashboard.models import Organisme, Referent, Site, SiteKind
+from dashboard.models import DataSource, Organisme, Referent, Site, SiteKind
 
 
 @dataclass
@@ -137,3 +140,17 @@ def upsert_rows(
             updates,
         )
     return result
+
+
+@dataclass(frozen=True)
+class Connector:
+    """An import source: its profile, its row parser and its writer.
+
+    A module of `dashboard.loading` that defines `CONNECTOR` is picked up by
+    `dashboard.imports` and offered by `pilotage import`.
+    """
+
+    source: DataSource
+    profile: Profile
+    parse_row: Callable[[RowReader, ParseContext], object | None]
+    write: Callable[[Session, int, int | None, list], WriteCounts]

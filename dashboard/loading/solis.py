@@ -7,8 +7,10 @@ import datetime as dt
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from connectors import solis
 from connectors.solis import SolisRecord
 from dashboard.loading.common import (
+    Connector,
     WriteCounts,
     ensure_referents,
     ensure_sites,
@@ -169,3 +171,6 @@ def write_solis(
     counts.updated = len(touched - created)
     counts.unchanged = len({r.pseudonym for r in records}) - counts.created - counts.updated
     return counts
+
+
+CONNECTOR = Connector(SOURCE, solis.PROFILE, solis.parse_row, write_solis)

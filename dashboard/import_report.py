@@ -24,6 +24,13 @@ def describe(report: ImportReport) -> str:
             f"  lignes rejetées        {report.quarantined}",
             f"  données au             {report.extracted_on}",
         ]
+        loaded_rows = report.rows_read - report.quarantined
+        if report.matched is not None and loaded_rows:
+            share = round(100 * report.matched / loaded_rows)
+            lines.append(
+                f"  {share} % des lignes ({report.matched} sur {loaded_rows}) rattachées à un "
+                "bénéficiaire déjà connu d'une autre source"
+            )
         if report.batch_id is None:
             lines.append("  (simulation : rien n'a été enregistré)")
     elif report.quarantined:

@@ -82,6 +82,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    matched: int | None = None
     unknown_columns: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
     extracted_on: str | None = None
@@ -263,6 +264,8 @@ def _load(
         totals.updated += counts.updated
         totals.unchanged += counts.unchanged
         quarantined.extend(counts.rejected)
+        if counts.matched is not None:
+            report.matched = (report.matched or 0) + counts.matched
     report.quarantined = len(quarantined)
     if strict and quarantined:
         raise ImportRefusedError(

@@ -22,6 +22,9 @@ class WriteCounts:
     # Rows the writer could not place (e.g. a person no other source knows),
     # shaped like quarantine entries: {"row_number", "raw_values", "reasons"}.
     rejected: list[dict[str, object]] = field(default_factory=list)
+    # For secondary sources: rows whose person was already known from another
+    # source (the cross-source match rate of the report). None for SOLIS.
+    matched: int | None = None
 
 
 def site_kind(name: str) -> SiteKind:

@@ -193,7 +193,7 @@ def serve_command(host, port, no_scheduler) -> None:
     if not no_scheduler:
         from dashboard.scheduler import start_scheduler
 
-        start_scheduler(settings.database_url)
+        start_scheduler(settings)
     click.echo(f"Pilotage RSA : http://{host}:{port}/")
     if logins:
         click.echo(
@@ -301,7 +301,7 @@ def scheduler_command() -> None:
     settings = load_settings()
     with _open_db():
         pass  # migrate before the job store is opened
-    scheduler = start_scheduler(settings.database_url)
+    scheduler = start_scheduler(settings)
     click.echo("Tâches planifiées : " + ", ".join(job.name for job in scheduler.get_jobs()))
     try:
         threading.Event().wait()

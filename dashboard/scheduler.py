@@ -21,15 +21,19 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text, update
 from sqlalchemy.exc import IntegrityError
 
+from dashboard.config import Settings
 from dashboard.db import make_engine
 from dashboard.models import JobRun, apscheduler_jobs, utcnow
 
 logger = logging.getLogger(__name__)
 TIMEZONE = "Europe/Paris"
 _engine: Engine | None = None
+_settings: Settings | None = None
+IMPORT_WATCH_MINUTES = 1
 
 
 def run_once(engine: Engine, job_id: str, slot: str, work: Callable[[Engine], str]) -> bool:
@@ -83,7 +87,16 @@ def nightly_maintenance() -> None:
     run_once(_engine, "maintenance", dt.date.today().isoformat(), database_maintenance)
 
 
-def build_scheduler(engine: Engine) -> BaseScheduler:
+def watch_import_folder() -> None:
+    """APScheduler entry point: import the settled files of PILOTAGE_IMPORT_DIR."""
+    from dashboard.import_watch import import_pending
+
+    if _engine is None or _settings is None:
+        raise RuntimeError("start_scheduler() was not called in this process.")
+    logger.info(import_pending(_engine, _settings, dt.datetime.now()))
+
+
+def build_scheduler(engine: Engine, watch_imports: bool = False) -> BaseScheduler:
     """A background scheduler whose job store is the database of `engine`.
 
     The job store disposes `engine` at shutdown: give the scheduler an engine
@@ -100,14 +113,24 @@ def build_scheduler(engine: Engine) -> BaseScheduler:
         coalesce=True,
         misfire_grace_time=3600,
     )
+    if watch_imports:
+        scheduler.add_job(
+            watch_import_folder,
+            IntervalTrigger(minutes=IMPORT_WATCH_MINUTES, timezone=TIMEZONE),
+            id="import_watch",
+            name="Import des fichiers déposés",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
     return scheduler
 
 
-def start_scheduler(database_url: str) -> BaseScheduler:
+def start_scheduler(settings: Settings) -> BaseScheduler:
     """Start the jobs in a background thread, on an engine of their own."""
-    global _engine
-    _engine = make_engine(database_url)
-    scheduler = build_scheduler(_engine)
+    global _engine, _settings
+    _engine, _settings = make_engine(settings.database_url), settings
+    scheduler = build_scheduler(_engine, watch_imports=settings.import_dir is not None)
     scheduler.start()
     return scheduler
 

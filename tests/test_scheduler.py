@@ -69,3 +69,14 @@ def test_job_store_lives_in_the_database(settings, db_session):
         scheduler.shutdown()
         # The scheduler thread may take one more connection after the job store's dispose().
         scheduler_engine.dispose()
+
+
+def test_import_watch_job_exists_only_with_an_import_folder(settings):
+    scheduler_engine = make_engine(settings.database_url)
+    try:
+        assert build_scheduler(scheduler_engine).get_job("import_watch") is None
+        watching = build_scheduler(scheduler_engine, watch_imports=True)
+        job = watching.get_job("import_watch")
+        assert job is not None and job.name == "Import des fichiers déposés"
+    finally:
+        scheduler_engine.dispose()

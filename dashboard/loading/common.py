@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 from connectors.profiles import Profile
 from connectors.rows import ParseContext, RowReader
 from connectors.values import fold
-from dashboard.models import DataSource, Organisme, Referent, Site, SiteKind
+from dashboard.models import (
+    Beneficiary,
+    BeneficiaryLink,
+    DataSource,
+    Organisme,
+    Referent,
+    Site,
+    SiteKind,
+)
 
 
 @dataclass
@@ -83,6 +91,14 @@ def ensure_referents(
     return existing
 
 
+IN_BLOCK = 5000  # values per IN (...) list: well under SQLite's variable limit
+
+
+def in_blocks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), IN_BLOCK):
+        yield values[start : start + IN_BLOCK]
+
+
 @dataclass
 class UpsertResult:
     created: set[tuple] = field(default_factory=set)
@@ -117,10 +133,16 @@ def upsert_rows(
         *(table.c[n] for n in key_columns),
         *(table.c[n] for n in value_columns),
     ]
-    existing = {
-        tuple(row[1 : 1 + len(key_columns)]): (row[0], tuple(row[1 + len(key_columns) :]))
-        for row in db.execute(select(*selected).where(*conditions))
-    }
+    # Only the rows that can collide with this chunk: those sharing its first key values.
+    lead = table.c[key_columns[0]]
+    lead_values = sorted({row[key_columns[0]] for row in rows})
+    existing = {}
+    for block in in_blocks(lead_values):
+        for row in db.execute(select(*selected).where(*conditions, lead.in_(block))):
+            existing[tuple(row[1 : 1 + len(key_columns)])] = (
+                row[0],
+                tuple(row[1 + len(key_columns) :]),
+            )
     result = UpsertResult()
     inserts, updates = [], []
     for row in rows:
@@ -157,3 +179,25 @@ class Connector:
     profile: Profile
     parse_row: Callable[[RowReader, ParseContext], object | None]
     write: Callable[[Session, int, int | None, list], WriteCounts]
+
+
+def ids_by_pseudonym(db: Session, territory_id: int, pseudonyms: set[str]) -> dict[str, int]:
+    """Beneficiary ids of the territory for these pseudonyms (the unknown ones are absent)."""
+    ids: dict[str, int] = {}
+    for block in in_blocks(sorted(pseudonyms)):
+        query = select(Beneficiary.pseudonym, Beneficiary.id).where(
+            Beneficiary.territory_id == territory_id, Beneficiary.pseudonym.in_(block)
+        )
+        ids.update(db.execute(query).all())
+    return ids
+
+
+def linked_people(db: Session, territory_id: int, key_hashes: set[str]) -> dict[str, int]:
+    """Beneficiary ids found through link keys (keyed hashes of CAF/MSA numbers)."""
+    found: dict[str, int] = {}
+    for block in in_blocks(sorted(key_hashes)):
+        query = select(BeneficiaryLink.key_hash, BeneficiaryLink.beneficiary_id).where(
+            BeneficiaryLink.territory_id == territory_id, BeneficiaryLink.key_hash.in_(block)
+        )
+        found.update(db.execute(query).all())
+    return found

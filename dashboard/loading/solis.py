@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from connectors import solis
@@ -14,6 +14,8 @@ from dashboard.loading.common import (
     WriteCounts,
     ensure_referents,
     ensure_sites,
+    ids_by_pseudonym,
+    linked_people,
     upsert_rows,
 )
 from dashboard.models import (
@@ -30,13 +32,6 @@ from dashboard.models import (
 )
 
 SOURCE = DataSource.SOLIS
-
-
-def _pseudonym_ids(db: Session, territory_id: int) -> dict[str, int]:
-    query = select(Beneficiary.pseudonym, Beneficiary.id).where(
-        Beneficiary.territory_id == territory_id
-    )
-    return dict(db.execute(query).all())
 
 
 def write_solis(
@@ -64,12 +59,8 @@ def write_solis(
             for r in records
         ],
     )
-    ids = _pseudonym_ids(db, territory_id)
-    known_links = set(
-        db.scalars(
-            select(BeneficiaryLink.key_hash).where(BeneficiaryLink.territory_id == territory_id)
-        )
-    )
+    ids = ids_by_pseudonym(db, territory_id, {r.pseudonym for r in records})
+    known_links = linked_people(db, territory_id, {k for r in records for k in r.link_keys})
     new_links = {}
     for record in records:
         for key_hash in record.link_keys:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
+
+import yaml
 
 from connectors.values import fold
 
@@ -99,3 +103,57 @@ def _missing_message(missing: list[ProfileField], candidates: tuple[str, ...]) -
         parts.append(f"« {wanted} »{hint}")
     plural = "s" if len(missing) > 1 else ""
     return f"Colonne{plural} obligatoire{plural} absente{plural} : " + ", ".join(parts) + "."
+
+
+class ProfileFileError(ValueError):
+    """A territory's profile file cannot be used (message in French)."""
+
+
+def _read_profile_file(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix.lower() == ".toml":
+            return tomllib.loads(text)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+            return data if isinstance(data, dict) else {}
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+        raise ProfileFileError(
+            f"Le fichier de profil {path.name} est illisible : {error}"
+        ) from None
+    raise ProfileFileError(
+        f"Format de profil non reconnu : {path.name} (attendu : .toml, .yaml ou .yml)."
+    )
+
+
+def load_profile(path: Path, base: Profile) -> Profile:
+    """`base` with a territory's own header spellings (tried first) and dropped columns.
+
+    TOML or YAML: `source = "solis"`, a `columns` table mapping a canonical field
+    to one spelling or a list of spellings, and an optional `dropped` list.
+    """
+    data = _read_profile_file(path)
+    source = data.get("source")
+    if source is not None and source != base.source:
+        raise ProfileFileError(
+            f"Ce profil est celui de la source « {source} », pas de « {base.source} »."
+        )
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ProfileFileError("La rubrique « columns » doit associer un champ à ses intitulés.")
+    known = {item.name for item in base.fields}
+    unknown = sorted(set(columns) - known)
+    if unknown:
+        raise ProfileFileError(
+            f"Champ(s) inconnu(s) dans le profil : {', '.join(unknown)}. "
+            f"Champs possibles : {', '.join(sorted(known))}."
+        )
+    fields = []
+    for item in base.fields:
+        extra = columns.get(item.name) or []
+        extra = [extra] if isinstance(extra, str) else [str(spelling) for spelling in extra]
+        fields.append(replace(item, spellings=(*extra, *item.spellings)))
+    dropped = data.get("dropped") or []
+    if isinstance(dropped, str):
+        dropped = [dropped]
+    return replace(base, fields=tuple(fields), dropped=(*base.dropped, *map(str, dropped)))

@@ -6,60 +6,19 @@ argument, 1 when the command could not do its work.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
+from dashboard.cli_common import BadArgument, DateParam, open_db
+from dashboard.cli_imports import register_import_commands
 from dashboard.config import ConfigError, load_settings
-from dashboard.db import init_db, make_engine, make_session_factory, schema_is_current
+from dashboard.db import init_db, make_engine, schema_is_current
 from dashboard.models import Role
 from dashboard.passwords import MIN_PASSWORD_LENGTH
 from dashboard.territories import TerritoryError
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
-
-
-def import_sources() -> list[str]:
-    from dashboard.imports import CONNECTORS
-
-    return list(CONNECTORS)
-
-
-class BadArgument(click.ClickException):
-    """A bad argument discovered while running (e.g. an unknown territory): exit 2."""
-
-    exit_code = 2
-
-
-class DateParam(click.ParamType):
-    name = "AAAA-MM-JJ"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"date attendue au format AAAA-MM-JJ (reçu : {value!r}).", param, ctx)
-
-
-@contextmanager
-def _open_db() -> Iterator[Session]:
-    """A session on the configured database, migrated first; the engine is disposed after."""
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        init_db(engine)
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 @click.group(help="Pilotage RSA : tableau de pilotage de l'accompagnement rénové du RSA.")
@@ -93,7 +52,7 @@ def territory() -> None:
 def territory_add(code, name, departement, pilot_start, parent_code) -> None:
     from dashboard.territories import add_territory
 
-    with _open_db() as db:
+    with open_db() as db:
         try:
             created = add_territory(db, code, name, departement, pilot_start, parent_code)
         except TerritoryError as error:
@@ -106,7 +65,7 @@ def territory_add(code, name, departement, pilot_start, parent_code) -> None:
 def territory_list() -> None:
     from dashboard.queries import list_territories
 
-    with _open_db() as db:
+    with open_db() as db:
         frame = list_territories(db)
     if frame.empty:
         click.echo("Aucun territoire.")
@@ -135,7 +94,7 @@ def create_user_command(login, role, territory_code, password_stdin) -> None:
             hide_input=True,
             confirmation_prompt="Confirmez le mot de passe",
         )
-    with _open_db() as db:
+    with open_db() as db:
         try:
             user = create_user(db, login, password, Role(role), territory_code)
         except (UserError, TerritoryError) as error:
@@ -157,7 +116,7 @@ def create_user_command(login, role, territory_code, password_stdin) -> None:
 def demo_command(territory_code, size, seed) -> None:
     from dashboard.demo.install import DemoError, install_demo
 
-    with _open_db() as db:
+    with open_db() as db:
         try:
             report = install_demo(db, territory_code, size=size, seed=seed)
         except TerritoryError as error:
@@ -183,7 +142,7 @@ def serve_command(host, port, no_scheduler) -> None:
     from dashboard.demo.install import DEMO_PASSWORD, demo_logins, install_demo_if_empty
 
     settings = load_settings()
-    with _open_db() as db:
+    with open_db() as db:
         report = install_demo_if_empty(db)
         db.commit()
         logins = demo_logins(db)
@@ -202,96 +161,6 @@ def serve_command(host, port, no_scheduler) -> None:
     app.run(host=host, port=port, debug=False)
 
 
-@cli.command("import", help="Importe un fichier d'export (SOLIS...) pour un territoire.")
-@click.argument("source", type=click.Choice(import_sources()))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--territory", "territory_code", required=True, help="Code du territoire.")
-@click.option("--sheet", help="Feuille du classeur Excel (par défaut : la première).")
-@click.option(
-    "--extracted-on",
-    type=DateParam(),
-    help="Date d'extraction (défaut : nom du fichier, sinon aujourd'hui).",
-)
-@click.option(
-    "--year",
-    type=click.IntRange(2000, 2100),
-    help="Année des échéances sans année (feuille de route).",
-)
-@click.option("--strict", is_flag=True, help="Refuse tout le fichier si une ligne est rejetée.")
-@click.option("--dry-run", is_flag=True, help="Vérifie le fichier sans rien enregistrer.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
-def import_command(
-    source, file, territory_code, sheet, extracted_on, year, strict, dry_run, output
-) -> None:
-    from dashboard.import_report import describe
-    from dashboard.imports import (
-        ImportRefusedError,
-        extraction_date_from_name,
-        run_import,
-    )
-
-    if not file.exists():
-        raise BadArgument(f"Fichier introuvable : {file}")
-    settings = load_settings()
-    day = extracted_on or extraction_date_from_name(file.name) or dt.date.today()
-    with _open_db() as db:
-        sessions = make_session_factory(db.get_bind())
-        try:
-            report = run_import(
-                sessions,
-                source,
-                file,
-                territory_code.strip().upper(),
-                pseudonym_key=settings.pseudonym_key,
-                extracted_on=day,
-                year=year,
-                sheet=sheet,
-                strict=strict,
-                dry_run=dry_run,
-            )
-        except ImportRefusedError as error:
-            raise BadArgument(str(error)) from error
-    click.echo(
-        json.dumps(report.as_dict(), ensure_ascii=False) if output == "json" else describe(report)
-    )
-    if report.status not in ("loaded", "unchanged"):
-        raise click.exceptions.Exit(1)  # the report above says why
-
-
-@cli.command("imports", help="Liste les derniers lots d'import.")
-@click.option("--territory", "territory_code", help="Code du territoire.")
-def imports_command(territory_code) -> None:
-    from dashboard.queries import list_batches
-
-    with _open_db() as db:
-        frame = list_batches(db, territory_code.strip().upper() if territory_code else None)
-    if frame.empty:
-        click.echo("Aucun import.")
-        return
-    for row in frame.itertuples():
-        click.echo(
-            f"lot {row.id:>5}  {row.started_at:%d/%m/%Y %H:%M}  {row.territory:<12} "
-            f"{row.source:<14} {row.status:<9} lues {row.rows_read:>7}  créées {row.rows_loaded:>7}"
-            f"  maj {row.rows_updated:>7}  rejetées {row.rows_quarantined:>6}  {row.file_name}"
-        )
-
-
-@cli.command("quarantine", help="Montre les lignes rejetées d'un lot, avec leurs motifs.")
-@click.argument("batch_id", type=click.IntRange(min=1))
-def quarantine_command(batch_id) -> None:
-    from dashboard.queries import quarantined_rows
-
-    with _open_db() as db:
-        rows = quarantined_rows(db, batch_id)
-    if not rows:
-        click.echo(f"Aucune ligne rejetée dans le lot {batch_id}.")
-        return
-    for row in rows:
-        click.echo(f"ligne {row.row_number} : " + " ; ".join(row.reasons))
-        values = ", ".join(f"{key} = {value}" for key, value in row.raw_values.items() if value)
-        click.echo(f"    {values}")
-
-
 @cli.command("scheduler", help="Exécute les tâches planifiées (un seul processus par base).")
 def scheduler_command() -> None:
     import threading
@@ -299,7 +168,7 @@ def scheduler_command() -> None:
     from dashboard.scheduler import start_scheduler, stop_scheduler
 
     settings = load_settings()
-    with _open_db():
+    with open_db():
         pass  # migrate before the job store is opened
     scheduler = start_scheduler(settings)
     click.echo("Tâches planifiées : " + ", ".join(job.name for job in scheduler.get_jobs()))
@@ -307,6 +176,9 @@ def scheduler_command() -> None:
         threading.Event().wait()
     finally:
         stop_scheduler(scheduler)
+
+
+register_import_commands(cli)
 
 
 def main(argv: list[str] | None = None) -> int:

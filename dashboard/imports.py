@@ -18,13 +18,13 @@ import logging
 import pkgutil
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.profiles import MissingColumnsError, match_headers
+from connectors.profiles import MissingColumnsError, Profile, match_headers
 from connectors.reading import FileRejectedError, TableSource, iter_rows, open_table
 from connectors.rows import ParseContext, RowReader
 from dashboard import loading
@@ -129,13 +129,21 @@ def run_import(
     pseudonym_key: str,
     extracted_on: dt.date,
     year: int | None = None,
+    profile: Profile | None = None,
+    profile_name: str | None = None,
     user_id: int | None = None,
     sheet: str | None = None,
     strict: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import `path` for `territory_code`; the caller decides `extracted_on` (no clock here)."""
+    """Import `path` for `territory_code`; the caller decides `extracted_on` (no clock here).
+
+    `profile` (a territory's own header spellings, see connectors.profiles.load_profile)
+    replaces the source's default profile.
+    """
     connector = CONNECTORS[source]
+    if profile is not None:
+        connector = replace(connector, profile=profile)
     started = time.perf_counter()
     report = ImportReport(
         source, path.name, ImportStatus.FAILED.value, extracted_on=extracted_on.isoformat()
@@ -150,7 +158,7 @@ def run_import(
             "source": connector.source,
             "file_name": path.name[:255],
             "sha256": sha256,
-            "profile": connector.profile.source,
+            "profile": (profile_name or "profil par défaut")[:255],
             "extracted_on": extracted_on,
             "user_id": user_id,
         }

@@ -222,3 +222,35 @@ def test_unknown_file_and_source_are_bad_arguments(run_cli, tmp_path):
     code, _, err = run_cli("import", "caf", str(tmp_path / "x.csv"), *ARGS)
     assert code == 2 and "Valeur invalide pour SOURCE : choisissez parmi " in err
     assert "solis" in err.split("parmi", 1)[1]
+
+
+def test_a_territory_profile_reads_renamed_headers(run_cli, db_session, tmp_path):
+    renamed = _rewrite(
+        tmp_path,
+        "solis_morbihan.csv",
+        lambda h, rows: (
+            [
+                {"N° allocataire": "Matricule CAF", "Date ouverture droits": "Date OD"}.get(c, c)
+                for c in h
+            ],
+            rows,
+        ),
+    )
+    code, out, _ = run_cli("import", "solis", str(renamed), *ARGS)
+    assert code == 1 and "« N° allocataire »" in out
+    profile = tmp_path / "morbihan.toml"
+    profile.write_text(
+        'source = "solis"\n[columns]\ncaf_number = "Matricule CAF"\nrights_opened_on = "Date OD"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("import", "solis", str(renamed), *ARGS, "--profile", str(profile))
+    assert code == 0, (out, err)
+    assert db_session.scalar(select(func.count()).select_from(Beneficiary)) == 19
+    assert (
+        db_session.scalar(select(ImportBatch.profile).where(ImportBatch.status == "loaded"))
+        == "morbihan.toml"
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[columns]\nnumero = 'x'\n", encoding="utf-8")
+    code, _, err = run_cli("import", "solis", str(renamed), *ARGS, "--profile", str(bad))
+    assert code == 2 and "Champ(s) inconnu(s) dans le profil : numero." in err

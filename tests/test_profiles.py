@@ -9,7 +9,9 @@ from connectors.profiles import (
     MissingColumnsError,
     Profile,
     ProfileField,
+    ProfileFileError,
     fold_header,
+    load_profile,
     match_headers,
 )
 
@@ -68,3 +70,46 @@ def test_missing_required_column_names_it_and_the_closest_header():
 def test_several_missing_columns():
     with pytest.raises(MissingColumnsError, match="^Colonnes obligatoires absentes : « N° all"):
         match_headers(["Relance"], PROFILE)
+
+
+def test_profile_file_adds_spellings_in_toml_and_yaml(tmp_path):
+    toml_file = tmp_path / "morbihan.toml"
+    toml_file.write_text(
+        'source = "rdv"\n[columns]\ncaf_number = "Matricule"\n'
+        'status = ["Etat du RDV", "Présence"]\n',
+        encoding="utf-8",
+    )
+    yaml_file = tmp_path / "morbihan.yaml"
+    yaml_file.write_text(
+        "source: rdv\ncolumns:\n  caf_number: Matricule\n  status: [Etat du RDV, Présence]\n"
+        "dropped: [Adresse]\n",
+        encoding="utf-8",
+    )
+    for path in (toml_file, yaml_file):
+        profile = load_profile(path, PROFILE)
+        assert profile.field("caf_number").spellings[0] == "Matricule"
+        assert profile.field("status").spellings[:2] == ("Etat du RDV", "Présence")
+        mapping = match_headers(["MATRICULE", "Date RDV", "État du RDV"], profile)
+        assert mapping.columns["status"] == "État du RDV"
+    assert load_profile(yaml_file, PROFILE).dropped == ("Nom", "Prénom", "Adresse")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "p.toml",
+            'source = "solis"\n',
+            "Ce profil est celui de la source « solis », pas de « rdv ».",
+        ),
+        ("p.toml", "[columns]\nnumero = 'X'\n", "Champ(s) inconnu(s) dans le profil : numero."),
+        ("p.toml", "[columns\n", "Le fichier de profil p.toml est illisible"),
+        ("p.json", "{}", "Format de profil non reconnu : p.json"),
+    ],
+)
+def test_bad_profile_files_are_explained(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ProfileFileError) as error:
+        load_profile(path, PROFILE)
+    assert str(error.value).startswith(message)

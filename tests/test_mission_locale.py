@@ -8,9 +8,10 @@ import hashlib
 import hmac
 import io
 import sys
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from connectors import mission_locale, solis
 from connectors.mission_locale import AGE_REASON
@@ -304,3 +305,27 @@ def test_cli_no_identifier_reaches_the_database(run_cli, engine):
         birth = dt.datetime.strptime(row[2], "%d/%m/%Y").date()
         for secret in (row[0], row[1], row[2], birth.isoformat()):
             assert secret not in blob, secret
+
+
+def test_solis_after_mission_locale_adopts_the_young_people_instead_of_duplicating(
+    tmp_path, settings, monkeypatch, capsys, db_session
+):
+    """Mission locale first (5 young people from CAF number + birth date), SOLIS second:
+    the 5 are the same people as SOLIS lines 2, 6, 10, 14 and 18, so SOLIS must end
+    with 19 beneficiaries, not 24, and the 5 now carry their NIR pseudonym."""
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
+    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
+    samples = Path(__file__).parent / "data" / "samples"
+    assert main(["territory", "add", "35-REDON", "--name", "Redon", "--departement", "35"]) == 0
+    args = ["--territory", "35-REDON", "--extracted-on", "2024-07-01"]
+    assert main(["import", "mission-locale", str(samples / "mission_locale_imilo.csv"), *args]) == 0
+    assert main(["import", "solis", str(samples / "solis_beneficiaires.csv"), *args]) == 0
+    capsys.readouterr()
+    assert db_session.scalar(select(func.count()).select_from(Beneficiary)) == 19
+    nir_pseudonym = pseudonymise(settings.pseudonym_key, nir="2050635401264 92")  # 2235053
+    person = db_session.scalar(select(Beneficiary).where(Beneficiary.pseudonym == nir_pseudonym))
+    contracts = db_session.scalars(
+        select(Contract.kind).where(Contract.beneficiary_id == person.id)
+    )
+    assert list(contracts) == ["CEJ"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from connectors import solis
@@ -34,10 +34,38 @@ from dashboard.models import (
 SOURCE = DataSource.SOLIS
 
 
+def _adopt_people_known_without_nir(
+    db: Session, territory_id: int, records: list[SolisRecord]
+) -> None:
+    """Give the NIR pseudonym to people another source created from CAF number + birth date.
+
+    A mission locale export imported before SOLIS creates the young person
+    under the keyed hash of CAF number and birth date (it has no NIR). When
+    SOLIS then brings the NIR, that same beneficiary takes the NIR pseudonym
+    instead of a second one being created.
+    """
+    with_nir = {
+        r.link_keys[0]: r.pseudonym
+        for r in records
+        if r.link_keys and r.pseudonym != r.link_keys[0]
+    }
+    if not with_nir:
+        return
+    known = ids_by_pseudonym(db, territory_id, set(with_nir) | set(with_nir.values()))
+    for caf_birth_hash, nir_pseudonym in with_nir.items():
+        if caf_birth_hash in known and nir_pseudonym not in known:
+            db.execute(
+                update(Beneficiary)
+                .where(Beneficiary.id == known[caf_birth_hash])
+                .values(pseudonym=nir_pseudonym)
+            )
+
+
 def write_solis(
     db: Session, territory_id: int, batch_id: int, records: list[SolisRecord]
 ) -> WriteCounts:
     """Upsert one SOLIS extraction; a newer file updates people, never duplicates them."""
+    _adopt_people_known_without_nir(db, territory_id, records)
     sites = ensure_sites(db, territory_id, {r.site for r in records if r.site})
     referents = ensure_referents(
         db, territory_id, {r.referent: r.organisme for r in records if r.referent}

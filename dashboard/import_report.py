@@ -18,18 +18,18 @@ def describe(report: ImportReport) -> str:
     if report.status == "loaded":
         lines += [
             f"  lignes lues            {report.rows_read}",
-            f"  personnes créées       {report.created}",
-            f"  personnes mises à jour {report.updated}",
-            f"  personnes inchangées   {report.unchanged}",
+            f"  créations              {report.created} ({report.unit})",
+            f"  mises à jour           {report.updated}",
+            f"  sans changement        {report.unchanged}",
             f"  lignes rejetées        {report.quarantined}",
             f"  données au             {report.extracted_on}",
         ]
-        loaded_rows = report.rows_read - report.quarantined
-        if report.matched is not None and loaded_rows:
-            share = round(100 * report.matched / loaded_rows)
+        if report.matched is not None and report.match_base:
+            # Rows the writer could not place on a known person count in the base.
+            share = round(100 * report.matched / report.match_base)
             lines.append(
-                f"  {share} % des lignes ({report.matched} sur {loaded_rows}) rattachées à un "
-                "bénéficiaire déjà connu d'une autre source"
+                f"  {share} % des lignes ({report.matched} sur {report.match_base}) rattachées "
+                "à un bénéficiaire déjà connu d'une autre source"
             )
         if report.batch_id is None:
             lines.append("  (simulation : rien n'a été enregistré)")

@@ -83,6 +83,8 @@ class ImportReport:
     unchanged: int = 0
     quarantined: int = 0
     matched: int | None = None
+    match_base: int = 0
+    unit: str = "personnes"
     unknown_columns: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
     extracted_on: str | None = None
@@ -146,7 +148,11 @@ def run_import(
         connector = replace(connector, profile=profile)
     started = time.perf_counter()
     report = ImportReport(
-        source, path.name, ImportStatus.FAILED.value, extracted_on=extracted_on.isoformat()
+        source,
+        path.name,
+        ImportStatus.FAILED.value,
+        extracted_on=extracted_on.isoformat(),
+        unit=connector.unit,
     )
     sha256 = file_sha256(path)
     with sessions() as db:
@@ -274,6 +280,7 @@ def _load(
         quarantined.extend(counts.rejected)
         if counts.matched is not None:
             report.matched = (report.matched or 0) + counts.matched
+            report.match_base += len(records)
     report.quarantined = len(quarantined)
     if strict and quarantined:
         raise ImportRefusedError(

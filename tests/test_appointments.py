@@ -324,10 +324,10 @@ def test_solis_then_rdv_end_to_end(run_cli, db_session):
     # 14 rows read, 13 appointments created, 1 row rejected (line 5). The match line
     # counts over the rows loaded: 13 placed out of 14 - 1 = 13 -> 100 %.
     assert "lignes lues            14" in out
-    assert "personnes créées       13" in out
+    assert "créations              13 (rendez-vous)" in out
     assert "lignes rejetées        1" in out
     assert (
-        "100 % des lignes (13 sur 13) rattachées à un bénéficiaire déjà connu d'une autre source"
+        "93 % des lignes (13 sur 14) rattachées à un bénéficiaire déjà connu d'une autre source"
         in out
     )
     by_status = dict(
@@ -362,7 +362,7 @@ def test_newer_rdv_extraction_through_the_cli(run_cli, db_session, tmp_path):
     newer = write_csv(tmp_path, "rendez_vous_2024-07-15.csv", lines[1:], lines[0])
     code, out, _ = run_cli("import", "rdv", str(newer), "--territory", "35-REDON")
     assert code == 0
-    assert "personnes mises à jour 1" in out and "personnes inchangées   12" in out
+    assert "mises à jour           1" in out and "sans changement        12" in out
     assert statuses(db_session) == ["absent"] * 5 + ["excuse"] * 5 + ["present"] * 3
 
 

@@ -309,7 +309,7 @@ def run_cli(settings, monkeypatch, capsys):
 def test_cli_alone_creates_the_people(run_cli, db_session):
     code, out, err = run_cli("import", "france-travail", str(SAMPLE), *ARGS)
     assert code == 0, err
-    assert "personnes créées       8" in out and "lignes rejetées        0" in out
+    assert "créations              8 (personnes)" in out and "lignes rejetées        0" in out
     assert "0 % des lignes (0 sur 8) rattachées" in out
     assert count(db_session, Beneficiary) == 8
 
@@ -324,7 +324,7 @@ def test_cli_after_solis_matches_every_row(run_cli, db_session):
         "100 % des lignes (8 sur 8) rattachées à un bénéficiaire déjà connu d'une autre source"
         in out
     )
-    assert "personnes créées       0" in out and "personnes mises à jour 8" in out
+    assert "créations              0 (personnes)" in out and "mises à jour           8" in out
     db_session.expire_all()
     assert count(db_session, Beneficiary) == 19
 

@@ -67,7 +67,7 @@ def _content(db) -> dict[str, object]:
 def test_sample_imports_with_expected_counts(run_cli, db_session):
     code, out, err = run_cli("import", "solis", str(SAMPLE), *ARGS)
     assert code == 0, err
-    assert "personnes créées       19" in out and "lignes rejetées        1" in out
+    assert "créations              19 (personnes)" in out and "lignes rejetées        1" in out
     assert db_session.scalar(select(func.count()).select_from(Beneficiary)) == 19
     row = db_session.scalar(select(QuarantinedRow))
     assert (row.row_number, row.reasons) == (5, ["Date orientation : date impossible : 31/02/2024"])

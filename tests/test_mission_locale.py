@@ -261,7 +261,10 @@ def run_cli(settings, monkeypatch, capsys):
 def test_cli_alone(run_cli, db_session):
     code, out, err = run_cli("import", "mission-locale", str(SAMPLE), *ARGS)
     assert code == 0, err
-    assert "personnes créées       5" in out and "0 % des lignes (0 sur 5) rattachées" in out
+    assert (
+        "créations              5 (personnes)" in out
+        and "0 % des lignes (0 sur 5) rattachées" in out
+    )
 
 
 def test_cli_solis_then_france_travail_then_mission_locale(run_cli, db_session, settings):
@@ -273,7 +276,7 @@ def test_cli_solis_then_france_travail_then_mission_locale(run_cli, db_session, 
         "100 % des lignes (5 sur 5) rattachées à un bénéficiaire déjà connu d'une autre source"
         in out
     )
-    assert "personnes créées       0" in out and "lignes rejetées        0" in out
+    assert "créations              0 (personnes)" in out and "lignes rejetées        0" in out
     db_session.expire_all()
     assert count(db_session, Beneficiary) == 19
     # ML3561020 (5136591, born 03/11/1999) is SOLIS line 10 (NIR 1991135196219 65), also

@@ -103,4 +103,6 @@ def write_appointments(
     return counts
 
 
-CONNECTOR = Connector(SOURCE, appointments.PROFILE, appointments.parse_row, write_appointments)
+CONNECTOR = Connector(
+    SOURCE, appointments.PROFILE, appointments.parse_row, write_appointments, unit="rendez-vous"
+)

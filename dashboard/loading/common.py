@@ -179,6 +179,8 @@ class Connector:
     profile: Profile
     parse_row: Callable[[RowReader, ParseContext], object | None]
     write: Callable[[Session, int, int | None, list], WriteCounts]
+    # What the created / updated / unchanged counts count, for the report.
+    unit: str = "personnes"
 
 
 def ids_by_pseudonym(db: Session, territory_id: int, pseudonyms: set[str]) -> dict[str, int]:

@@ -1,0 +1,145 @@
+"""The input tables of the indicators: column schemas and their validation.
+
+Each table is a polars DataFrame with at least the columns below (extra
+columns are ignored). Dates are `pl.Date`; identifiers and years any
+integer type (cast to Int64); categories `pl.String` (or Categorical /
+Enum, cast to String). A nullable column may also arrive as `pl.Null` (a
+column built from Python lists that are all None). A wrong frame is a
+programmer error: `ValueError`, in English.
+
+people (one row per beneficiary; `beneficiary.*` and its site's name)
+    beneficiary_id int, birth_year int|null, sex str|null ("F"/"M"),
+    site str|null, family_situation str|null, education_level str|null
+rights (one row per `rights_period`)
+    beneficiary_id int, rights_opened_on date|null,
+    notification_received_on date|null (T0), duties_start_on date|null,
+    duties_end_on date|null (last day subject, included),
+    exit_on date|null (first day out of the RSA)
+orientations (one row per `orientation`)
+    beneficiary_id int, decided_on date, notified_on date|null,
+    dominante str (emploi / socio_professionnel / social),
+    organisme str (FT / CD / ML / CAP_EMPLOI / MSA / CCAS / OTHER),
+    referent_id int|null, is_reorientation bool
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+PEOPLE_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "birth_year": pl.Int64(),
+    "sex": pl.String(),
+    "site": pl.String(),
+    "family_situation": pl.String(),
+    "education_level": pl.String(),
+}
+RIGHTS_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "rights_opened_on": pl.Date(),
+    "notification_received_on": pl.Date(),
+    "duties_start_on": pl.Date(),
+    "duties_end_on": pl.Date(),
+    "exit_on": pl.Date(),
+}
+ORIENTATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "decided_on": pl.Date(),
+    "notified_on": pl.Date(),
+    "dominante": pl.String(),
+    "organisme": pl.String(),
+    "referent_id": pl.Int64(),
+    "is_reorientation": pl.Boolean(),
+}
+# Columns that must hold a value on every row.
+REQUIRED: dict[str, frozenset[str]] = {
+    "people": frozenset({"beneficiary_id"}),
+    "rights": frozenset({"beneficiary_id"}),
+    "orientations": frozenset(
+        {"beneficiary_id", "decided_on", "dominante", "organisme", "is_reorientation"}
+    ),
+}
+
+
+def _accepts(actual: pl.DataType, expected: pl.DataType, nullable: bool) -> bool:
+    if nullable and actual == pl.Null:
+        return True
+    if expected == pl.Int64:
+        return actual.is_integer()
+    if expected == pl.String:
+        return actual == pl.String or isinstance(actual, pl.Categorical | pl.Enum)
+    return actual == expected
+
+
+def check_frame(
+    name: str, frame: object, schema: dict[str, pl.DataType], required: frozenset[str]
+) -> pl.DataFrame:
+    """`frame` reduced to `schema`'s columns, cast to their canonical types.
+
+    Raises ValueError naming the table and the columns when a column is
+    missing, has an unusable type, or holds nulls where a value is required.
+    """
+    if not isinstance(frame, pl.DataFrame):
+        raise ValueError(f"{name} must be a polars DataFrame, got {type(frame).__name__}.")
+    missing = [column for column in schema if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing column(s): {', '.join(missing)}.")
+    wrong = [
+        f"{column} ({frame.schema[column]}, expected {expected})"
+        for column, expected in schema.items()
+        if not _accepts(frame.schema[column], expected, column not in required)
+    ]
+    if wrong:
+        raise ValueError(f"{name} has column(s) of the wrong type: {', '.join(wrong)}.")
+    nulls = [column for column in sorted(required) if frame[column].null_count() > 0]
+    if nulls:
+        raise ValueError(f"{name} has null values in required column(s): {', '.join(nulls)}.")
+    return frame.select(pl.col(column).cast(dtype) for column, dtype in schema.items())
+
+
+def check_people(frame: object) -> pl.DataFrame:
+    """The validated `people` table; one row per beneficiary_id."""
+    people = check_frame("people", frame, PEOPLE_SCHEMA, REQUIRED["people"])
+    if people["beneficiary_id"].is_duplicated().any():
+        raise ValueError("people has several rows for the same beneficiary_id.")
+    return people
+
+
+def check_rights(frame: object) -> pl.DataFrame:
+    """The validated `rights` table."""
+    return check_frame("rights", frame, RIGHTS_SCHEMA, REQUIRED["rights"])
+
+
+def check_orientations(frame: object) -> pl.DataFrame:
+    """The validated `orientations` table."""
+    return check_frame("orientations", frame, ORIENTATIONS_SCHEMA, REQUIRED["orientations"])
+
+
+def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame with `schema`'s columns and no rows."""
+    return pl.DataFrame(schema=schema)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The three input tables, validated and normalised on construction."""
+
+    people: pl.DataFrame
+    rights: pl.DataFrame
+    orientations: pl.DataFrame
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "people", check_people(self.people))
+        object.__setattr__(self, "rights", check_rights(self.rights))
+        object.__setattr__(self, "orientations", check_orientations(self.orientations))
+
+    @classmethod
+    def empty(cls) -> Frames:
+        """Frames with no rows (a territory before its first import)."""
+        return cls(
+            people=empty_frame(PEOPLE_SCHEMA),
+            rights=empty_frame(RIGHTS_SCHEMA),
+            orientations=empty_frame(ORIENTATIONS_SCHEMA),
+        )

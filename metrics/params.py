@@ -1,0 +1,46 @@
+"""Thresholds of the indicators, settable per territory (`Params.from_mapping`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Params:
+    """Thresholds; defaults are the pilot's and the law's.
+
+    orientation_days: the pilot rule "orientés en 15 jours et moins", T0
+        counting as day 1: in time when notified_on - T0 <= orientation_days - 1
+        (T0 01/03 -> notified on or before 15/03).
+    legal_orientation_days: the legal six weeks (décret 2024-1244), counted
+        after T0: in time when notified_on - T0 <= legal_orientation_days.
+    orientation_months: the 2019 contracting rule, in calendar months after T0
+        (31/01 + 1 month = 29/02 in a leap year).
+    new_entrant_lookback_months: an orientation decided this many months
+        before the start of droits et devoirs means a follow-up is in progress,
+        so the person is not a new entrant.
+    """
+
+    orientation_days: int = 15
+    legal_orientation_days: int = 42
+    orientation_months: int = 1
+    new_entrant_lookback_months: int = 12
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Params.{item.name} must be a positive integer, got {value!r}.")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> Params:
+        """Params from a territory's settings; unknown keys are a programmer error."""
+        known = {item.name for item in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"Unknown indicator parameter(s): {', '.join(unknown)}.")
+        return cls(**values)  # type: ignore[arg-type]
+
+
+DEFAULT_PARAMS = Params()

@@ -1,0 +1,115 @@
+"""Every indicator the dashboard, the API, the CLI and the national export can compute.
+
+`REGISTRY` maps a code to its `Indicator`; `compute_all` computes them all
+for one period. Each compute function takes the validated `Frames` and
+keyword arguments period_start, period_end, as_of, params and by (a
+`Dimension` for a breakdown); its docstring is the indicator's definition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from metrics.frames import Frames
+from metrics.orientation import (
+    DELAI_ORIENTATION,
+    NOUVEAUX_ENTRANTS,
+    TAUX_ORIENTES_1MOIS,
+    TAUX_ORIENTES_6SEM,
+    TAUX_ORIENTES_15J,
+    delai_orientation_median_j,
+    nouveaux_entrants,
+    taux_orientes_1mois,
+    taux_orientes_6sem,
+    taux_orientes_15j,
+)
+from metrics.params import DEFAULT_PARAMS, Params
+from metrics.periods import check_period
+from metrics.result import DIRECTIONS, UNITS, Definition, IndicatorResult
+from metrics.stock import (
+    REPARTITION_DOMINANTE,
+    REPARTITION_ORGANISME,
+    TAUX_ORIENTATION,
+    repartition_dominante,
+    repartition_organisme,
+    taux_orientation,
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A registered indicator: code, French label, unit, better direction, compute, doc."""
+
+    code: str
+    label: str
+    unit: str
+    direction: str
+    compute: Callable[..., IndicatorResult]
+    doc: str
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"Unknown unit {self.unit!r} for {self.code}.")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"Unknown direction {self.direction!r} for {self.code}.")
+        if not self.doc:
+            raise ValueError(f"Indicator {self.code} has no docstring.")
+
+
+def _indicator(definition: Definition, compute: Callable[..., IndicatorResult]) -> Indicator:
+    return Indicator(
+        code=definition.code,
+        label=definition.label,
+        unit=definition.unit,
+        direction=definition.direction,
+        compute=compute,
+        doc=inspect.getdoc(compute) or "",
+    )
+
+
+def _registry(*indicators: Indicator) -> dict[str, Indicator]:
+    registry: dict[str, Indicator] = {}
+    for indicator in indicators:
+        if indicator.code in registry:
+            raise ValueError(f"Indicator {indicator.code} is registered twice.")
+        registry[indicator.code] = indicator
+    return registry
+
+
+REGISTRY: dict[str, Indicator] = _registry(
+    _indicator(NOUVEAUX_ENTRANTS, nouveaux_entrants),
+    _indicator(TAUX_ORIENTES_15J, taux_orientes_15j),
+    _indicator(TAUX_ORIENTES_1MOIS, taux_orientes_1mois),
+    _indicator(TAUX_ORIENTES_6SEM, taux_orientes_6sem),
+    _indicator(DELAI_ORIENTATION, delai_orientation_median_j),
+    _indicator(TAUX_ORIENTATION, taux_orientation),
+    _indicator(REPARTITION_ORGANISME, repartition_organisme),
+    _indicator(REPARTITION_DOMINANTE, repartition_dominante),
+)
+
+
+def compute_all(
+    frames: Frames,
+    period_start: dt.date,
+    period_end: dt.date,
+    as_of: dt.date,
+    params: Params | None = None,
+) -> list[IndicatorResult]:
+    """Every registered indicator, in registry order, without breakdown, default scopes."""
+    if not isinstance(frames, Frames):
+        raise ValueError(f"frames must be metrics.frames.Frames, got {type(frames).__name__}.")
+    check_period(period_start, period_end, as_of)
+    settings = DEFAULT_PARAMS if params is None else params
+    return [
+        indicator.compute(
+            frames,
+            period_start=period_start,
+            period_end=period_end,
+            as_of=as_of,
+            params=settings,
+        )
+        for indicator in REGISTRY.values()
+    ]

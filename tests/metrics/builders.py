@@ -1,0 +1,89 @@
+"""Tiny hand-made input frames: one helper per table row, dates as ISO strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from metrics.frames import ORIENTATIONS_SCHEMA, PEOPLE_SCHEMA, RIGHTS_SCHEMA, Frames
+
+
+def d(text: str | None) -> dt.date | None:
+    """`2024-03-01` -> date(2024, 3, 1); None stays None."""
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def person(
+    beneficiary_id: int,
+    birth_year: int | None = None,
+    sex: str | None = None,
+    site: str | None = None,
+    family_situation: str | None = None,
+    education_level: str | None = None,
+) -> dict:
+    return {
+        "beneficiary_id": beneficiary_id,
+        "birth_year": birth_year,
+        "sex": sex,
+        "site": site,
+        "family_situation": family_situation,
+        "education_level": education_level,
+    }
+
+
+def rights(
+    beneficiary_id: int,
+    *,
+    opened: str | None = None,
+    t0: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    exit_on: str | None = None,
+) -> dict:
+    """A rights row; `opened` defaults to the duties start."""
+    return {
+        "beneficiary_id": beneficiary_id,
+        "rights_opened_on": d(opened or start),
+        "notification_received_on": d(t0),
+        "duties_start_on": d(start),
+        "duties_end_on": d(end),
+        "exit_on": d(exit_on),
+    }
+
+
+def orientation(
+    beneficiary_id: int,
+    decided: str,
+    notified: str | None = None,
+    *,
+    organisme: str = "CD",
+    dominante: str = "social",
+    reorientation: bool = False,
+) -> dict:
+    return {
+        "beneficiary_id": beneficiary_id,
+        "decided_on": d(decided),
+        "notified_on": d(notified),
+        "dominante": dominante,
+        "organisme": organisme,
+        "referent_id": None,
+        "is_reorientation": reorientation,
+    }
+
+
+def make_frames(
+    people: list[dict] | None = None,
+    rights_rows: list[dict] | None = None,
+    orientations: list[dict] | None = None,
+) -> Frames:
+    return Frames(
+        people=pl.DataFrame(people or [], schema=PEOPLE_SCHEMA),
+        rights=pl.DataFrame(rights_rows or [], schema=RIGHTS_SCHEMA),
+        orientations=pl.DataFrame(orientations or [], schema=ORIENTATIONS_SCHEMA),
+    )
+
+
+def dates(period_start: str, period_end: str, as_of: str) -> dict:
+    """Keyword arguments of a compute function."""
+    return {"period_start": d(period_start), "period_end": d(period_end), "as_of": d(as_of)}

@@ -1,0 +1,61 @@
+"""Convert the demo territory's records into the indicator frames (tests only).
+
+The demo references people by index and referents by code; here the index
+is the beneficiary_id and referents are numbered in their list order.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import polars as pl
+
+from dashboard.demo import DemoData
+from metrics.frames import ORIENTATIONS_SCHEMA, PEOPLE_SCHEMA, RIGHTS_SCHEMA, Frames
+
+
+def _value(item: Enum | None) -> str | None:
+    return None if item is None else str(item.value)
+
+
+def frames_from_demo(data: DemoData) -> Frames:
+    referent_ids = {referent.code: number for number, referent in enumerate(data.referents, 1)}
+    people = [
+        {
+            "beneficiary_id": index,
+            "birth_year": person.birth_year,
+            "sex": _value(person.sex),
+            "site": person.site,
+            "family_situation": _value(person.family_situation),
+            "education_level": _value(person.education_level),
+        }
+        for index, person in enumerate(data.beneficiaries)
+    ]
+    rights = [
+        {
+            "beneficiary_id": period.beneficiary_index,
+            "rights_opened_on": period.rights_opened_on,
+            "notification_received_on": period.notification_received_on,
+            "duties_start_on": period.duties_start_on,
+            "duties_end_on": period.duties_end_on,
+            "exit_on": period.exit_on,
+        }
+        for period in data.rights_periods
+    ]
+    orientations = [
+        {
+            "beneficiary_id": item.beneficiary_index,
+            "decided_on": item.decided_on,
+            "notified_on": item.notified_on,
+            "dominante": _value(item.dominante),
+            "organisme": _value(item.organisme),
+            "referent_id": referent_ids.get(item.referent) if item.referent else None,
+            "is_reorientation": item.is_reorientation,
+        }
+        for item in data.orientations
+    ]
+    return Frames(
+        people=pl.DataFrame(people, schema=PEOPLE_SCHEMA),
+        rights=pl.DataFrame(rights, schema=RIGHTS_SCHEMA),
+        orientations=pl.DataFrame(orientations, schema=ORIENTATIONS_SCHEMA),
+    )

@@ -1,0 +1,54 @@
+"""Smoke check on the demo territory, calibrated on the Redon pilot (domain.md, section 5).
+
+The demo draws 76.7 % of its 1,400-person stock oriented at 31/12/2024 and
+splits the oriented among FT 11.0 %, ML 8.6 %, MSA 3.6 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.demo import generate_demo
+from metrics.registry import REGISTRY, compute_all
+from metrics.stock import repartition_organisme, taux_orientation
+from tests.metrics.demo_frames import frames_from_demo
+
+END = dt.date(2024, 12, 31)
+YEAR = {"period_start": dt.date(2024, 1, 1), "period_end": END, "as_of": END}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_frames():
+    return frames_from_demo(generate_demo(size=1400))
+
+
+def test_orientation_rate_is_near_the_calibration(demo_frames):
+    result = taux_orientation(demo_frames, **YEAR)
+    assert 74.0 <= result.value <= 80.0
+    assert 1350 <= result.denominator <= 1450
+
+
+def test_stock_split_by_organisme_is_near_the_calibration(demo_frames):
+    shares = {
+        organisme: cell["share"]
+        for organisme, cell in repartition_organisme(demo_frames, **YEAR).breakdown.items()
+    }
+    assert abs(shares["FT"] - 11.0) <= 2
+    assert abs(shares["ML"] - 8.6) <= 2
+    assert abs(shares["MSA"] - 3.6) <= 2
+    assert sum(shares.values()) == pytest.approx(100.0, abs=0.5)
+
+
+def test_every_indicator_computes_on_the_demo(demo_frames):
+    results = compute_all(demo_frames, **YEAR)
+    assert [result.code for result in results] == list(REGISTRY)
+    by_code = {result.code: result for result in results}
+    # About 30 entrants a month (domain.md); delays between 5 and 60 days.
+    assert 250 <= by_code["nouveaux_entrants"].value <= 400
+    assert 5 <= by_code["delai_orientation_median_j"].value <= 60
+    for result in results:
+        result.as_dict()

@@ -37,6 +37,9 @@ def describe(report: ImportReport) -> str:
         lines.append(f"  lignes rejetées        {report.quarantined}")
     if report.quarantined and report.batch_id:
         lines.append(f"  détail des rejets : pilotage quarantine {report.batch_id}")
+    if report.notes:
+        lines.append("  à vérifier :")
+        lines += [f"    {note}" for note in report.notes]
     if report.unknown_columns:
         lines.append("  colonnes ignorées : " + ", ".join(report.unknown_columns))
     return "\n".join(lines)

@@ -84,6 +84,7 @@ class ImportReport:
     quarantined: int = 0
     matched: int | None = None
     match_base: int = 0
+    notes: list[str] = field(default_factory=list)
     unit: str = "personnes"
     unknown_columns: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
@@ -278,6 +279,7 @@ def _load(
         totals.updated += counts.updated
         totals.unchanged += counts.unchanged
         quarantined.extend(counts.rejected)
+        report.notes.extend(counts.notes)
         if counts.matched is not None:
             report.matched = (report.matched or 0) + counts.matched
             report.match_base += len(records)

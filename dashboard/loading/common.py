@@ -33,6 +33,8 @@ class WriteCounts:
     # For secondary sources: rows whose person was already known from another
     # source (the cross-source match rate of the report). None for SOLIS.
     matched: int | None = None
+    # Lines for the report that are no rejection (e.g. "échéance à préciser").
+    notes: list[str] = field(default_factory=list)
 
 
 def site_kind(name: str) -> SiteKind:

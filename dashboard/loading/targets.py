@@ -64,4 +64,6 @@ def write_targets(
     return counts
 
 
-CONNECTOR = Connector(SOURCE, targets.PROFILE, targets.parse_row, write_targets, unit="points de trajectoire")
+CONNECTOR = Connector(
+    SOURCE, targets.PROFILE, targets.parse_row, write_targets, unit="points de trajectoire"
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -83,12 +84,15 @@ def import_command(
                 year=year,
                 profile=profile,
                 profile_name=profile_file.name if profile_file else None,
+                progress=_terminal_progress() if sys.stderr.isatty() else None,
                 sheet=sheet,
                 strict=strict,
                 dry_run=dry_run,
             )
         except ImportRefusedError as error:
             raise BadArgument(str(error)) from error
+    if sys.stderr.isatty():
+        click.echo("", err=True)  # end the progress line
     click.echo(
         json.dumps(report.as_dict(), ensure_ascii=False) if output == "json" else describe(report)
     )
@@ -129,6 +133,13 @@ def quarantine_command(batch_id) -> None:
         click.echo(f"ligne {row.row_number} : " + " ; ".join(row.reasons))
         values = ", ".join(f"{key} = {value}" for key, value in row.raw_values.items() if value)
         click.echo(f"    {values}")
+
+
+def _terminal_progress():  # noqa: ANN202 (a closure)
+    def show(rows: int) -> None:
+        click.echo(f"\r  {rows:,} lignes lues…".replace(",", "\u202f"), err=True, nl=False)
+
+    return show
 
 
 def register_import_commands(cli: click.Group) -> None:

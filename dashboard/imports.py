@@ -18,6 +18,7 @@ import logging
 import pkgutil
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -134,6 +135,7 @@ def run_import(
     year: int | None = None,
     profile: Profile | None = None,
     profile_name: str | None = None,
+    progress: Callable[[int], None] | None = None,
     user_id: int | None = None,
     sheet: str | None = None,
     strict: bool = False,
@@ -202,6 +204,7 @@ def run_import(
                 context=ParseContext(pseudonym_key, extracted_on, year or extracted_on.year),
                 sheet=sheet,
                 strict=strict,
+                progress=progress,
             )
             report.seconds = round(time.perf_counter() - started, 3)
             if dry_run:
@@ -247,6 +250,7 @@ def _load(
     context: ParseContext,
     sheet: str | None,
     strict: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     table: TableSource = open_table(path, sheet=sheet)
     report.encoding, report.separator = table.encoding, table.separator
@@ -280,6 +284,8 @@ def _load(
         totals.unchanged += counts.unchanged
         quarantined.extend(counts.rejected)
         report.notes.extend(counts.notes)
+        if progress is not None:
+            progress(report.rows_read)
         if counts.matched is not None:
             report.matched = (report.matched or 0) + counts.matched
             report.match_base += len(records)

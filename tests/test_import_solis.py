@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 import sys
@@ -254,3 +255,45 @@ def test_a_territory_profile_reads_renamed_headers(run_cli, db_session, tmp_path
     bad.write_text("[columns]\nnumero = 'x'\n", encoding="utf-8")
     code, _, err = run_cli("import", "solis", str(renamed), *ARGS, "--profile", str(bad))
     assert code == 2 and "Champ(s) inconnu(s) dans le profil : numero." in err
+
+
+def test_logs_of_a_failing_import_hold_no_identity(run_cli, caplog, monkeypatch, tmp_path):
+    """Even the unexpected-error path (which logs the exception) leaks no identifier."""
+    original = imports.CONNECTORS["solis"]
+
+    def crash(db, territory_id, batch_id, records):
+        raise RuntimeError(f"{len(records)} enregistrements")
+
+    monkeypatch.setitem(
+        imports.CONNECTORS,
+        "solis",
+        imports.Connector(original.source, original.profile, original.parse_row, crash),
+    )
+    caplog.set_level("DEBUG")
+    code, out, err = run_cli("import", "solis", str(SAMPLE), *ARGS)
+    assert code == 1
+    text = caplog.text + out + err
+    assert "Import of solis_beneficiaires.csv failed" in caplog.text
+    for secret in ("Le Goff", "Durand", "1040635257392", "6626571", "28/06/2004"):
+        assert secret not in text, secret
+
+
+def test_progress_is_reported_after_each_chunk(settings, engine, db_session, monkeypatch):
+    from dashboard.db import make_session_factory
+    from tests.helpers import make_territory
+
+    make_territory(db_session, "35-REDON")
+    db_session.commit()
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 8)
+    seen: list[int] = []
+    report = imports.run_import(
+        make_session_factory(engine),
+        "solis",
+        SAMPLE,
+        "35-REDON",
+        pseudonym_key="k",
+        extracted_on=dt.date(2024, 7, 1),
+        progress=seen.append,
+    )
+    # 20 data rows in chunks of 8: 8, 16, 20.
+    assert (report.status, seen) == ("loaded", [8, 16, 20])

@@ -14,8 +14,24 @@ from dataclasses import dataclass
 from connectors.profiles import FieldType, Profile, ProfileField
 from connectors.pseudonym import IdentifierError, caf_birth_key, caf_key, pseudonymise
 from connectors.rows import ParseContext, RowReader
-from connectors.values import fold, parse_dominante, parse_organisme, parse_payer, parse_sex
-from dashboard.models import Dominante, ExitReason, Organisme, Payer, Sex
+from connectors.values import (
+    fold,
+    parse_dominante,
+    parse_education_level,
+    parse_family_situation,
+    parse_organisme,
+    parse_payer,
+    parse_sex,
+)
+from dashboard.models import (
+    Dominante,
+    EducationLevel,
+    ExitReason,
+    FamilySituation,
+    Organisme,
+    Payer,
+    Sex,
+)
 
 F = FieldType
 PROFILE = Profile(
@@ -33,6 +49,10 @@ PROFILE = Profile(
         ),
         ProfileField("payer", ("Organisme payeur", "Payeur")),
         ProfileField("sex", ("Sexe", "Genre")),
+        ProfileField("family_situation", ("Situation familiale", "Situation de famille")),
+        ProfileField(
+            "education_level", ("Niveau de formation", "Niveau de diplôme", "Niveau d'études")
+        ),
         ProfileField("site", ("Site", "CDAS", "UTAS", "Territoire d'action sociale")),
         ProfileField(
             "rights_opened_on",
@@ -90,6 +110,8 @@ class SolisRecord:
     link_keys: tuple[str, ...]
     birth_year: int
     sex: Sex | None
+    family_situation: FamilySituation | None
+    education_level: EducationLevel | None
     payer: Payer | None
     site: str | None
     rights_opened_on: dt.date
@@ -125,6 +147,8 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
     duties_start = reader.date("duties_start_on")
     exit_on = reader.date("exit_on")
     sex = reader.choice("sex", parse_sex)
+    family = reader.choice("family_situation", parse_family_situation)
+    education = reader.choice("education_level", parse_education_level)
     payer = reader.choice("payer", parse_payer)
     first_appointment = reader.date("first_appointment_on")
     cer_signed = reader.date("cer_signed_on")
@@ -166,6 +190,8 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
         link_keys=links,
         birth_year=birth_date.year,
         sex=sex,
+        family_situation=family,
+        education_level=education,
         payer=payer,
         site=reader.text("site"),
         rights_opened_on=opened,

@@ -15,7 +15,9 @@ import unicodedata
 from dashboard.models import (
     AppointmentStatus,
     Dominante,
+    EducationLevel,
     EmploymentContractType,
+    FamilySituation,
     Organisme,
     Payer,
     Sex,
@@ -101,14 +103,20 @@ def parse_bool(raw: str) -> bool:
     raise ValueError(f"valeur oui/non illisible : {raw.strip()}")
 
 
-def _lookup(raw: str, exact: dict[str, object], prefixes: dict[str, object], what: str):  # noqa: ANN202
+def _lookup(
+    raw: str,
+    exact: dict[str, object],
+    prefixes: dict[str, object],
+    what: str,
+    unknown: str = "inconnu",
+):  # noqa: ANN202
     folded = fold(raw)
     if folded in exact:
         return exact[folded]
     for prefix, value in prefixes.items():
         if folded == prefix or folded.startswith(prefix + " "):
             return value
-    raise ValueError(f"{what} inconnu : {raw.strip()}")
+    raise ValueError(f"{what} {unknown} : {raw.strip()}")
 
 
 _ORGANISME_EXACT = {
@@ -246,3 +254,68 @@ def is_durable(contract_type: EmploymentContractType, duration_months: float | N
     if contract_type in (EmploymentContractType.CDD, EmploymentContractType.INTERIM):
         return duration_months is not None and duration_months >= DURABLE_MONTHS
     return False
+
+
+_FAMILY = {
+    "isole": FamilySituation.SEUL,
+    "isolee": FamilySituation.SEUL,
+    "seul": FamilySituation.SEUL,
+    "seule": FamilySituation.SEUL,
+    "personne seule": FamilySituation.SEUL,
+    "celibataire": FamilySituation.SEUL,
+    "isole avec enfant": FamilySituation.SEUL_AVEC_ENFANTS,
+    "isole avec enfants": FamilySituation.SEUL_AVEC_ENFANTS,
+    "isolee avec enfants": FamilySituation.SEUL_AVEC_ENFANTS,
+    "parent isole": FamilySituation.SEUL_AVEC_ENFANTS,
+    "famille monoparentale": FamilySituation.SEUL_AVEC_ENFANTS,
+    "monoparental": FamilySituation.SEUL_AVEC_ENFANTS,
+    "couple": FamilySituation.COUPLE,
+    "couple sans enfant": FamilySituation.COUPLE,
+    "couple avec enfant": FamilySituation.COUPLE_AVEC_ENFANTS,
+    "couple avec enfants": FamilySituation.COUPLE_AVEC_ENFANTS,
+}
+
+
+def parse_family_situation(raw: str) -> FamilySituation:
+    """ "Isolé", "Parent isolé", "Couple avec enfant(s)"... (plural marks ignored)."""
+    return _lookup(raw.replace("(s)", "s"), _FAMILY, {}, "situation familiale", "inconnue")
+
+
+_EDUCATION = {
+    "sans diplome": EducationLevel.SANS_DIPLOME,
+    "aucun diplome": EducationLevel.SANS_DIPLOME,
+    "infra 3": EducationLevel.SANS_DIPLOME,
+    "niveau 1": EducationLevel.SANS_DIPLOME,
+    "niveau 2": EducationLevel.SANS_DIPLOME,
+    "niveau 3": EducationLevel.NIVEAU_3,
+    "cap": EducationLevel.NIVEAU_3,
+    "bep": EducationLevel.NIVEAU_3,
+    "cap bep": EducationLevel.NIVEAU_3,
+    "niveau 4": EducationLevel.NIVEAU_4,
+    "bac": EducationLevel.NIVEAU_4,
+    "baccalaureat": EducationLevel.NIVEAU_4,
+    "niveau 5": EducationLevel.NIVEAU_5,
+    "bac 2": EducationLevel.NIVEAU_5,
+    "bts": EducationLevel.NIVEAU_5,
+    "dut": EducationLevel.NIVEAU_5,
+    "niveau 6": EducationLevel.NIVEAU_6_PLUS,
+    "niveau 7": EducationLevel.NIVEAU_6_PLUS,
+    "niveau 8": EducationLevel.NIVEAU_6_PLUS,
+    "licence": EducationLevel.NIVEAU_6_PLUS,
+    "master": EducationLevel.NIVEAU_6_PLUS,
+    "bac 3": EducationLevel.NIVEAU_6_PLUS,
+    "bac 5": EducationLevel.NIVEAU_6_PLUS,
+    "bac 3 et plus": EducationLevel.NIVEAU_6_PLUS,
+}
+
+
+def parse_education_level(raw: str) -> EducationLevel:
+    """Nomenclature 2019 ("Niveau 3", "CAP/BEP", "Bac", "Bac+2", "Licence"...).
+
+    A label with its level in brackets ("Niveau 3 (CAP, BEP)") is read by its level.
+    """
+    folded = fold(raw)
+    match = re.match(r"niveau [1-8]", folded)
+    if match:
+        return _EDUCATION[match.group(0)]
+    return _lookup(raw, _EDUCATION, {}, "niveau de formation")

@@ -16,6 +16,8 @@ from connectors.values import (
     parse_datetime,
     parse_decimal,
     parse_dominante,
+    parse_education_level,
+    parse_family_situation,
     parse_organisme,
     parse_sex,
 )
@@ -159,3 +161,42 @@ def test_small_tables():
     assert [parse_sex(v) for v in ("F", "M", "Homme", "femme")] == ["F", "M", "M", "F"]
     assert [parse_bool(v) for v in ("O", "N", "oui", "Non")] == [True, False, True, False]
     assert fold("  Échéance  estimée ") == "echeance estimee"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Isolé", "seul"),
+        ("Parent isolé", "seul_avec_enfants"),
+        ("Isolé avec enfant(s)", "seul_avec_enfants"),
+        ("Couple", "couple"),
+        ("Couple avec enfant(s)", "couple_avec_enfants"),
+        ("COUPLE AVEC ENFANTS", "couple_avec_enfants"),
+    ],
+)
+def test_family_situations(raw, expected):
+    assert parse_family_situation(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Sans diplôme", "sans_diplome"),
+        ("Infra 3", "sans_diplome"),
+        ("Niveau 3 (CAP, BEP)", "niveau_3"),
+        ("CAP/BEP", "niveau_3"),
+        ("Bac", "niveau_4"),
+        ("Bac+2", "niveau_5"),
+        ("Niveau 6 (licence)", "niveau_6_plus"),
+        ("Master", "niveau_6_plus"),
+    ],
+)
+def test_education_levels(raw, expected):
+    assert parse_education_level(raw) == expected
+
+
+def test_unknown_family_and_education_are_refused():
+    with pytest.raises(ValueError, match="^situation familiale inconnue : Pacsé$"):
+        parse_family_situation("Pacsé")
+    with pytest.raises(ValueError, match="^niveau de formation inconnu : Doctorat honoris$"):
+        parse_education_level("Doctorat honoris")

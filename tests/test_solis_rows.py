@@ -131,3 +131,23 @@ def test_inconsistent_dates_are_each_reported():
         "Date réception flux CAF/MSA (01/03/2024) précède Date ouverture droits (10/03/2024)",
         "orientation sans dominante ou sans organisme référent",
     ]
+
+
+def test_family_situation_and_education_level_are_read():
+    headers = [
+        "N° allocataire",
+        "Date de naissance",
+        "Date ouverture droits",
+        "Situation familiale",
+        "Niveau de formation",
+    ]
+    mapping = match_headers(headers, solis.PROFILE)
+    row = dict(
+        zip(
+            headers,
+            ["1234567", "01/01/1980", "10/03/2024", "Parent isolé", "Niveau 3 (CAP, BEP)"],
+            strict=True,
+        )
+    )
+    record = solis.parse_row(RowReader(row, mapping, solis.PROFILE), CONTEXT)
+    assert (record.family_situation, record.education_level) == ("seul_avec_enfants", "niveau_3")

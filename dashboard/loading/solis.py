@@ -81,6 +81,8 @@ def write_solis(
                 "pseudonym": r.pseudonym,
                 "birth_year": r.birth_year,
                 "sex": r.sex,
+                "family_situation": r.family_situation,
+                "education_level": r.education_level,
                 "payer": r.payer,
                 "site_id": sites.get(r.site),
             }

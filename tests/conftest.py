@@ -114,3 +114,34 @@ def app(settings: Settings, engine: Engine):
 @pytest.fixture
 def client(app):
     return app.server.test_client()
+
+
+@pytest.fixture
+def cli(settings, monkeypatch, capsys):
+    """Run `pilotage ARGS...` in-process on the test database: (exit code, stdout, stderr)."""
+    import io
+    import sys
+
+    from dashboard.cli import main
+
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
+    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def redon_cli(cli):
+    """`cli` on a database holding the territory 35-REDON."""
+    code, _, err = cli("territory", "add", "35-REDON", "--name", "Redon", "--departement", "35")
+    assert code == 0, err
+    return cli

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -36,7 +34,6 @@ from connectors.profiles import match_headers
 from connectors.pseudonym import caf_birth_key, caf_key
 from connectors.reading import iter_rows, open_table
 from connectors.rows import QUARANTINE_HIDDEN, ParseContext, RowReader
-from dashboard.cli import main
 from dashboard.loading.appointments import UNKNOWN_PERSON, write_appointments
 from dashboard.loading.solis import write_solis
 from dashboard.models import (
@@ -298,19 +295,8 @@ def test_birth_date_key_site_and_referent(db_session, territory, tmp_path):
 
 
 @pytest.fixture
-def run_cli(settings, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
-    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    assert run("territory", "add", "35-REDON", "--name", "Redon", "--departement", "35")[0] == 0
-    return run
+def run_cli(redon_cli):
+    return redon_cli
 
 
 def rdv_batch_id(db) -> int:

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.cli import main
 from dashboard.models import Territory, User
 
 
 @pytest.fixture
-def run_cli(settings, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
-
-    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+def run_cli(cli):
+    return cli
 
 
 def test_init_db_is_idempotent(run_cli):

@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,6 @@ from sqlalchemy import func, select, text
 from connectors import france_travail, solis
 from connectors.profiles import match_headers
 from connectors.rows import QUARANTINE_HIDDEN, ParseContext, RowReader
-from dashboard.cli import main
 from dashboard.loading.france_travail import write_france_travail
 from dashboard.loading.solis import write_solis
 from dashboard.models import (
@@ -291,19 +288,8 @@ def test_an_appointment_solis_already_has_is_not_duplicated(db_session, territor
 
 
 @pytest.fixture
-def run_cli(settings, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
-    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    assert run("territory", "add", "35-REDON", "--name", "Redon", "--departement", "35")[0] == 0
-    return run
+def run_cli(redon_cli):
+    return redon_cli
 
 
 def test_cli_alone_creates_the_people(run_cli, db_session):

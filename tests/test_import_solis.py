@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,6 @@ from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
 from dashboard import imports
-from dashboard.cli import main
 from dashboard.models import Beneficiary, ImportBatch, Orientation, QuarantinedRow, RightsPeriod
 
 SAMPLE = Path(__file__).parent / "data" / "samples" / "solis_beneficiaires.csv"
@@ -22,19 +19,8 @@ ARGS = ("--territory", "35-REDON", "--extracted-on", "2024-07-01")
 
 
 @pytest.fixture
-def run_cli(settings, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
-    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    assert run("territory", "add", "35-REDON", "--name", "Redon", "--departement", "35")[0] == 0
-    return run
+def run_cli(redon_cli):
+    return redon_cli
 
 
 def _content(db) -> dict[str, object]:

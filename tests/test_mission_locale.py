@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -243,19 +241,8 @@ def test_after_solis_each_row_lands_on_the_solis_beneficiary(db_session, territo
 
 
 @pytest.fixture
-def run_cli(settings, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
-    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    assert run("territory", "add", "35-REDON", "--name", "Redon", "--departement", "35")[0] == 0
-    return run
+def run_cli(redon_cli):
+    return redon_cli
 
 
 def test_cli_alone(run_cli, db_session):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,6 @@ from sqlalchemy import func, select, text
 from connectors import targets
 from connectors.profiles import match_headers
 from connectors.rows import ParseContext, RowReader
-from dashboard.cli import main
 from dashboard.models import ImportBatch, IndicatorTarget, QuarantinedRow
 
 SAMPLE = Path(__file__).parent / "data" / "samples" / "cibles.csv"
@@ -163,19 +160,11 @@ def test_a_bad_row_lists_every_reason():
 
 
 @pytest.fixture
-def run_cli(settings, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("PILOTAGE_INSTANCE_DIR", str(settings.instance_dir))
-    monkeypatch.setenv("PILOTAGE_PSEUDONYM_KEY", settings.pseudonym_key)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+def run_cli(redon_cli):
+    def run(*args: str) -> tuple[int, dict | str, str]:
+        code, out, err = redon_cli(*args)
+        return code, json.loads(out) if out.startswith("{") else out, err
 
-    def run(*args: str) -> tuple[int, dict, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, json.loads(captured.out), captured.err
-
-    main(["territory", "add", "35-REDON", "--name", "Redon", "--departement", "35"])
-    capsys.readouterr()
     return run
 
 

@@ -29,6 +29,7 @@ from connectors.profiles import MissingColumnsError, Profile, match_headers
 from connectors.reading import FileRejectedError, TableSource, iter_rows, open_table
 from connectors.rows import ParseContext, RowReader
 from dashboard import loading
+from dashboard.db import refresh_planner_statistics
 from dashboard.loading.common import Connector, WriteCounts
 from dashboard.models import (
     ImportBatch,
@@ -284,6 +285,7 @@ def _load(
         totals.unchanged += counts.unchanged
         quarantined.extend(counts.rejected)
         report.notes.extend(counts.notes)
+        refresh_planner_statistics(db)
         if progress is not None:
             progress(report.rows_read)
         if counts.matched is not None:

@@ -30,7 +30,7 @@ from metrics.categories import (
 from metrics.frames import Frames
 from metrics.periods import month_key_expr, months_between, years_completed_expr
 from metrics.population import first_rights_opening
-from metrics.rounding import percentage
+from metrics.rounding import exact_mean, percentage
 from metrics.stats import delay_summary
 
 
@@ -105,11 +105,19 @@ def _bands(value: pl.Expr, labels: tuple[str, ...], lower_bounds: tuple[int, ...
 
 
 def with_group(
-    facts: pl.DataFrame, dimension: Dimension, frames: Frames, as_of: dt.date
+    facts: pl.DataFrame,
+    dimension: Dimension,
+    frames: Frames,
+    as_of: dt.date,
+    cohort_column: str = "entry_on",
 ) -> pl.DataFrame:
-    """`facts` with a `group` column (String, "inconnu" for a missing value)."""
+    """`facts` with a `group` column (String, "inconnu" for a missing value).
+
+    by="cohorte" groups by the month of `cohort_column` (the entry day of
+    the entrant indicators; another indicator names the date it counts).
+    """
     if dimension in FACT_COLUMNS:
-        column = FACT_COLUMNS[dimension]
+        column = cohort_column if dimension is Dimension.COHORTE else FACT_COLUMNS[dimension]
         if column not in facts.columns:
             raise ValueError(f"These facts have no {column!r} column to group by.")
         value = pl.col(column)
@@ -187,4 +195,20 @@ def delay_cells(
     for key in ordered_keys(dimension, present, months):
         summary = delay_summary(facts.filter(pl.col("group") == key)[delay_column])
         cells[key] = {"value": summary.pop("median"), **summary}
+    return cells
+
+
+def mean_cells(
+    facts: pl.DataFrame, count_column: str, dimension: Dimension, months: list[str]
+) -> dict[str, dict[str, float | int | None]]:
+    """{group: {"value": mean, "numerator": total, "denominator": rows}} of a count column."""
+    sums = facts.group_by("group").agg(
+        pl.col(count_column).sum().alias("total"), pl.len().alias("rows")
+    )
+    by_group = {row["group"]: row for row in sums.iter_rows(named=True)}
+    cells = {}
+    for key in ordered_keys(dimension, list(by_group), months):
+        row = by_group.get(key, {"total": 0, "rows": 0})
+        total, rows = int(row["total"]), int(row["rows"])
+        cells[key] = {"value": exact_mean(total, rows), "numerator": total, "denominator": rows}
     return cells

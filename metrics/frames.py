@@ -1,9 +1,10 @@
 """The input tables of the indicators: column schemas and their validation.
 
 Each table is a polars DataFrame with at least the columns below (extra
-columns are ignored). Dates are `pl.Date`; identifiers and years any
-integer type (cast to Int64); categories `pl.String` (or Categorical /
-Enum, cast to String). A nullable column may also arrive as `pl.Null` (a
+columns are ignored). Dates are `pl.Date`; date-times `pl.Datetime` of any
+time unit without time zone (local time, cast to microseconds); identifiers
+and years any integer type (cast to Int64); categories `pl.String` (or
+Categorical / Enum, cast to String). A nullable column may also arrive as `pl.Null` (a
 column built from Python lists that are all None). A wrong frame is a
 programmer error: `ValueError`, in English.
 
@@ -20,11 +21,21 @@ orientations (one row per `orientation`)
     dominante str (emploi / socio_professionnel / social),
     organisme str (FT / CD / ML / CAP_EMPLOI / MSA / CCAS / OTHER),
     referent_id int|null, is_reorientation bool
+appointments (one row per `appointment`; optional, empty by default)
+    beneficiary_id int, kind str (orientation / accompagnement / jalon),
+    invited_on date|null, scheduled_at datetime,
+    status str (planifie / present / absent / excuse / annule),
+    reminder_on date|null, referent_id int|null
+contracts (one row per `contract` of engagement; optional, empty by default)
+    beneficiary_id int, kind str (CER / PPAE / CE / CEJ), signed_on date,
+    ended_on date|null
+referents (one row per `referent`; optional, empty by default)
+    referent_id int, organisme str, site str|null, portfolio_target int
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -53,6 +64,27 @@ ORIENTATIONS_SCHEMA: dict[str, pl.DataType] = {
     "referent_id": pl.Int64(),
     "is_reorientation": pl.Boolean(),
 }
+APPOINTMENTS_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "kind": pl.String(),
+    "invited_on": pl.Date(),
+    "scheduled_at": pl.Datetime("us"),
+    "status": pl.String(),
+    "reminder_on": pl.Date(),
+    "referent_id": pl.Int64(),
+}
+CONTRACTS_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "kind": pl.String(),
+    "signed_on": pl.Date(),
+    "ended_on": pl.Date(),
+}
+REFERENTS_SCHEMA: dict[str, pl.DataType] = {
+    "referent_id": pl.Int64(),
+    "organisme": pl.String(),
+    "site": pl.String(),
+    "portfolio_target": pl.Int64(),
+}
 # Columns that must hold a value on every row.
 REQUIRED: dict[str, frozenset[str]] = {
     "people": frozenset({"beneficiary_id"}),
@@ -60,6 +92,9 @@ REQUIRED: dict[str, frozenset[str]] = {
     "orientations": frozenset(
         {"beneficiary_id", "decided_on", "dominante", "organisme", "is_reorientation"}
     ),
+    "appointments": frozenset({"beneficiary_id", "kind", "scheduled_at", "status"}),
+    "contracts": frozenset({"beneficiary_id", "kind", "signed_on"}),
+    "referents": frozenset({"referent_id", "organisme", "portfolio_target"}),
 }
 
 
@@ -70,6 +105,8 @@ def _accepts(actual: pl.DataType, expected: pl.DataType, nullable: bool) -> bool
         return actual.is_integer()
     if expected == pl.String:
         return actual == pl.String or isinstance(actual, pl.Categorical | pl.Enum)
+    if isinstance(expected, pl.Datetime):
+        return isinstance(actual, pl.Datetime) and actual.time_zone is None
     return actual == expected
 
 
@@ -117,6 +154,24 @@ def check_orientations(frame: object) -> pl.DataFrame:
     return check_frame("orientations", frame, ORIENTATIONS_SCHEMA, REQUIRED["orientations"])
 
 
+def check_appointments(frame: object) -> pl.DataFrame:
+    """The validated `appointments` table."""
+    return check_frame("appointments", frame, APPOINTMENTS_SCHEMA, REQUIRED["appointments"])
+
+
+def check_contracts(frame: object) -> pl.DataFrame:
+    """The validated `contracts` table."""
+    return check_frame("contracts", frame, CONTRACTS_SCHEMA, REQUIRED["contracts"])
+
+
+def check_referents(frame: object) -> pl.DataFrame:
+    """The validated `referents` table; one row per referent_id."""
+    referents = check_frame("referents", frame, REFERENTS_SCHEMA, REQUIRED["referents"])
+    if referents["referent_id"].is_duplicated().any():
+        raise ValueError("referents has several rows for the same referent_id.")
+    return referents
+
+
 def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """A frame with `schema`'s columns and no rows."""
     return pl.DataFrame(schema=schema)
@@ -124,16 +179,26 @@ def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class Frames:
-    """The three input tables, validated and normalised on construction."""
+    """The input tables, validated and normalised on construction.
+
+    people, rights and orientations are required; appointments, contracts
+    and referents are optional (empty when not given).
+    """
 
     people: pl.DataFrame
     rights: pl.DataFrame
     orientations: pl.DataFrame
+    appointments: pl.DataFrame = field(default_factory=lambda: empty_frame(APPOINTMENTS_SCHEMA))
+    contracts: pl.DataFrame = field(default_factory=lambda: empty_frame(CONTRACTS_SCHEMA))
+    referents: pl.DataFrame = field(default_factory=lambda: empty_frame(REFERENTS_SCHEMA))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "people", check_people(self.people))
         object.__setattr__(self, "rights", check_rights(self.rights))
         object.__setattr__(self, "orientations", check_orientations(self.orientations))
+        object.__setattr__(self, "appointments", check_appointments(self.appointments))
+        object.__setattr__(self, "contracts", check_contracts(self.contracts))
+        object.__setattr__(self, "referents", check_referents(self.referents))
 
     @classmethod
     def empty(cls) -> Frames:

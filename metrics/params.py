@@ -20,12 +20,23 @@ class Params:
     new_entrant_lookback_months: an orientation decided this many months
         before the start of droits et devoirs means a follow-up is in progress,
         so the person is not a new entrant.
+    first_appointment_days: the 2019 rule "premier rendez-vous
+        d'accompagnement fixé dans les 15 jours": in time when the
+        appointment's day - the orientation's notification <= this many days.
+    contract_days: the 2019 rule "contrat signé dans la semaine du premier
+        rendez-vous effectif": in time when signed_on - the appointment's day
+        is between 0 and this many days.
+    portfolio_target: people per referent when the referent's own
+        portfolio_target is unknown (1 referent for 70, Ille-et-Vilaine).
     """
 
     orientation_days: int = 15
     legal_orientation_days: int = 42
     orientation_months: int = 1
     new_entrant_lookback_months: int = 12
+    first_appointment_days: int = 15
+    contract_days: int = 7
+    portfolio_target: int = 70
 
     def __post_init__(self) -> None:
         for item in fields(self):

@@ -134,3 +134,14 @@ def first_rights_opening(rights: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         .group_by("beneficiary_id")
         .agg(pl.col("rights_opened_on").min().alias("first_opened_on"))
     )
+
+
+def with_current_orientation(
+    facts: pl.DataFrame, orientations: pl.DataFrame, as_of: dt.date
+) -> pl.DataFrame:
+    """`facts` (with beneficiary_id) plus the organisme and dominante of the orientation in
+    force at `as_of` (see `latest_orientations`); null for someone never oriented."""
+    latest = latest_orientations(orientations, as_of).select(
+        "beneficiary_id", "organisme", "dominante"
+    )
+    return facts.join(latest, on="beneficiary_id", how="left")

@@ -13,6 +13,20 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from metrics.accompaniment import (
+    DELAI_PREMIER_ACCOMPAGNEMENT,
+    TAUX_PREMIER_RDV_15J,
+    delai_premier_accompagnement_median_j,
+    taux_premier_rdv_15j,
+)
+from metrics.contracts import (
+    TAUX_CONTRAT_1MOIS,
+    TAUX_CONTRAT_7J,
+    TAUX_CONTRAT_ENGAGEMENT,
+    taux_contrat_1mois,
+    taux_contrat_7j,
+    taux_contrat_engagement,
+)
 from metrics.frames import Frames
 from metrics.orientation import (
     DELAI_ORIENTATION,
@@ -28,6 +42,12 @@ from metrics.orientation import (
 )
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
+from metrics.portfolios import (
+    PART_REFERENTS_AU_DESSUS_CIBLE,
+    TAILLE_PORTEFEUILLE,
+    part_referents_au_dessus_cible,
+    taille_portefeuille_moyenne,
+)
 from metrics.result import DIRECTIONS, UNITS, Definition, IndicatorResult
 from metrics.stock import (
     REPARTITION_DOMINANTE,
@@ -88,6 +108,13 @@ REGISTRY: dict[str, Indicator] = _registry(
     _indicator(TAUX_ORIENTATION, taux_orientation),
     _indicator(REPARTITION_ORGANISME, repartition_organisme),
     _indicator(REPARTITION_DOMINANTE, repartition_dominante),
+    _indicator(DELAI_PREMIER_ACCOMPAGNEMENT, delai_premier_accompagnement_median_j),
+    _indicator(TAUX_PREMIER_RDV_15J, taux_premier_rdv_15j),
+    _indicator(TAUX_CONTRAT_ENGAGEMENT, taux_contrat_engagement),
+    _indicator(TAUX_CONTRAT_7J, taux_contrat_7j),
+    _indicator(TAUX_CONTRAT_1MOIS, taux_contrat_1mois),
+    _indicator(TAILLE_PORTEFEUILLE, taille_portefeuille_moyenne),
+    _indicator(PART_REFERENTS_AU_DESSUS_CIBLE, part_referents_au_dessus_cible),
 )
 
 

@@ -6,7 +6,15 @@ import datetime as dt
 
 import polars as pl
 
-from metrics.frames import ORIENTATIONS_SCHEMA, PEOPLE_SCHEMA, RIGHTS_SCHEMA, Frames
+from metrics.frames import (
+    APPOINTMENTS_SCHEMA,
+    CONTRACTS_SCHEMA,
+    ORIENTATIONS_SCHEMA,
+    PEOPLE_SCHEMA,
+    REFERENTS_SCHEMA,
+    RIGHTS_SCHEMA,
+    Frames,
+)
 
 
 def d(text: str | None) -> dt.date | None:
@@ -60,6 +68,7 @@ def orientation(
     organisme: str = "CD",
     dominante: str = "social",
     reorientation: bool = False,
+    referent: int | None = None,
 ) -> dict:
     return {
         "beneficiary_id": beneficiary_id,
@@ -67,8 +76,52 @@ def orientation(
         "notified_on": d(notified),
         "dominante": dominante,
         "organisme": organisme,
-        "referent_id": None,
+        "referent_id": referent,
         "is_reorientation": reorientation,
+    }
+
+
+def appointment(
+    beneficiary_id: int,
+    day: str,
+    status: str = "present",
+    *,
+    kind: str = "accompagnement",
+    invited: str | None = None,
+    time: str = "09:30",
+    referent: int | None = None,
+) -> dict:
+    """An appointment on `day` at `time` (scheduled_at is a datetime)."""
+    return {
+        "beneficiary_id": beneficiary_id,
+        "kind": kind,
+        "invited_on": d(invited),
+        "scheduled_at": dt.datetime.fromisoformat(f"{day}T{time}"),
+        "status": status,
+        "reminder_on": None,
+        "referent_id": referent,
+    }
+
+
+def contract(
+    beneficiary_id: int, signed: str, ended: str | None = None, *, kind: str = "CER"
+) -> dict:
+    return {
+        "beneficiary_id": beneficiary_id,
+        "kind": kind,
+        "signed_on": d(signed),
+        "ended_on": d(ended),
+    }
+
+
+def referent(
+    referent_id: int, organisme: str = "CD", target: int = 70, site: str | None = None
+) -> dict:
+    return {
+        "referent_id": referent_id,
+        "organisme": organisme,
+        "site": site,
+        "portfolio_target": target,
     }
 
 
@@ -76,11 +129,17 @@ def make_frames(
     people: list[dict] | None = None,
     rights_rows: list[dict] | None = None,
     orientations: list[dict] | None = None,
+    appointments: list[dict] | None = None,
+    contracts: list[dict] | None = None,
+    referents: list[dict] | None = None,
 ) -> Frames:
     return Frames(
         people=pl.DataFrame(people or [], schema=PEOPLE_SCHEMA),
         rights=pl.DataFrame(rights_rows or [], schema=RIGHTS_SCHEMA),
         orientations=pl.DataFrame(orientations or [], schema=ORIENTATIONS_SCHEMA),
+        appointments=pl.DataFrame(appointments or [], schema=APPOINTMENTS_SCHEMA),
+        contracts=pl.DataFrame(contracts or [], schema=CONTRACTS_SCHEMA),
+        referents=pl.DataFrame(referents or [], schema=REFERENTS_SCHEMA),
     )
 
 

@@ -11,7 +11,15 @@ from enum import Enum
 import polars as pl
 
 from dashboard.demo import DemoData
-from metrics.frames import ORIENTATIONS_SCHEMA, PEOPLE_SCHEMA, RIGHTS_SCHEMA, Frames
+from metrics.frames import (
+    APPOINTMENTS_SCHEMA,
+    CONTRACTS_SCHEMA,
+    ORIENTATIONS_SCHEMA,
+    PEOPLE_SCHEMA,
+    REFERENTS_SCHEMA,
+    RIGHTS_SCHEMA,
+    Frames,
+)
 
 
 def _value(item: Enum | None) -> str | None:
@@ -54,8 +62,41 @@ def frames_from_demo(data: DemoData) -> Frames:
         }
         for item in data.orientations
     ]
+    appointments = [
+        {
+            "beneficiary_id": item.beneficiary_index,
+            "kind": _value(item.kind),
+            "invited_on": item.invited_on,
+            "scheduled_at": item.scheduled_at,
+            "status": _value(item.status),
+            "reminder_on": item.reminder_on,
+            "referent_id": referent_ids.get(item.referent) if item.referent else None,
+        }
+        for item in data.appointments
+    ]
+    contracts = [
+        {
+            "beneficiary_id": item.beneficiary_index,
+            "kind": _value(item.kind),
+            "signed_on": item.signed_on,
+            "ended_on": item.ended_on,
+        }
+        for item in data.contracts
+    ]
+    referents = [
+        {
+            "referent_id": referent_ids[referent.code],
+            "organisme": _value(referent.organisme),
+            "site": referent.site,
+            "portfolio_target": referent.portfolio_target,
+        }
+        for referent in data.referents
+    ]
     return Frames(
         people=pl.DataFrame(people, schema=PEOPLE_SCHEMA),
         rights=pl.DataFrame(rights, schema=RIGHTS_SCHEMA),
         orientations=pl.DataFrame(orientations, schema=ORIENTATIONS_SCHEMA),
+        appointments=pl.DataFrame(appointments, schema=APPOINTMENTS_SCHEMA),
+        contracts=pl.DataFrame(contracts, schema=CONTRACTS_SCHEMA),
+        referents=pl.DataFrame(referents, schema=REFERENTS_SCHEMA),
     )

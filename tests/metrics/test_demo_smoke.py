@@ -1,7 +1,10 @@
 """Smoke check on the demo territory, calibrated on the Redon pilot (domain.md, section 5).
 
 The demo draws 76.7 % of its 1,400-person stock oriented at 31/12/2024 and
-splits the oriented among FT 11.0 %, ML 8.6 %, MSA 3.6 %.
+splits the oriented among FT 11.0 %, ML 8.6 %, MSA 3.6 %. It fixes the first
+accompaniment appointment 5 to 40 days after the notification (about 30 %
+within 15 days), signs a contract for about 95 % of those who attend it
+(12 % the same day, most within 1 to 20 days) and has 15 referents.
 """
 
 from __future__ import annotations
@@ -52,3 +55,17 @@ def test_every_indicator_computes_on_the_demo(demo_frames):
     assert 5 <= by_code["delai_orientation_median_j"].value <= 60
     for result in results:
         result.as_dict()
+
+
+def test_accompaniment_and_contract_indicators_on_the_demo(demo_frames):
+    results = {result.code: result for result in compute_all(demo_frames, **YEAR)}
+    assert 80.0 <= results["taux_contrat_engagement"].value <= 97.0
+    assert 50.0 <= results["taille_portefeuille_moyenne"].value <= 90.0
+    assert results["taille_portefeuille_moyenne"].details["referents"] == 15
+    # Uniform 5-40 days: 11 / 36 = 30.6 % within 15 days.
+    assert 20.0 <= results["taux_premier_rdv_15j"].value <= 40.0
+    # 0.95 * (0.12 + 0.78 * 7 / 20) = 37 % within 7 days of the first attended appointment.
+    assert 25.0 <= results["taux_contrat_7j"].value <= 50.0
+    assert 20.0 <= results["taux_contrat_1mois"].value <= 50.0
+    assert 20.0 <= results["delai_premier_accompagnement_median_j"].value <= 120.0
+    assert 0.0 <= results["part_referents_au_dessus_cible"].value <= 100.0

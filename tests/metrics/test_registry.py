@@ -20,6 +20,13 @@ EXPECTED_CODES = [
     "taux_orientation",
     "repartition_organisme",
     "repartition_dominante",
+    "delai_premier_accompagnement_median_j",
+    "taux_premier_rdv_15j",
+    "taux_contrat_engagement",
+    "taux_contrat_7j",
+    "taux_contrat_1mois",
+    "taille_portefeuille_moyenne",
+    "part_referents_au_dessus_cible",
 ]
 
 
@@ -88,6 +95,13 @@ def test_compute_all_on_empty_frames():
         "taux_orientation": None,
         "repartition_organisme": None,
         "repartition_dominante": None,
+        "delai_premier_accompagnement_median_j": None,
+        "taux_premier_rdv_15j": None,
+        "taux_contrat_engagement": None,
+        "taux_contrat_7j": None,
+        "taux_contrat_1mois": None,
+        "taille_portefeuille_moyenne": None,
+        "part_referents_au_dessus_cible": None,
     }
 
 

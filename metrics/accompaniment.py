@@ -1,0 +1,237 @@
+"""Start of the accompaniment: the first accompaniment act, the first appointment.
+
+An *accompaniment act* is an attended accompaniment appointment (kind
+"accompagnement", status "present", on its scheduled day) or the signature
+of a contract of engagement (`contracts.signed_on`). Only acts dated on or
+before `as_of` are known. Hours of activity are not in the frames yet, so
+they are not acts here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from metrics.breakdown import (
+    Dimension,
+    check_dimension,
+    cohort_months,
+    delay_cells,
+    rate_cells,
+    with_group,
+)
+from metrics.frames import Frames
+from metrics.params import DEFAULT_PARAMS, Params
+from metrics.periods import check_period
+from metrics.population import latest_orientations, with_current_orientation
+from metrics.result import Definition, IndicatorResult
+from metrics.rounding import percentage
+from metrics.stats import delay_summary
+
+ACCOMPANIMENT_DIMENSIONS = frozenset(Dimension)
+KIND_ACCOMPAGNEMENT = "accompagnement"
+STATUS_PRESENT = "present"
+STATUS_ANNULE = "annule"
+
+DELAI_PREMIER_ACCOMPAGNEMENT = Definition(
+    "delai_premier_accompagnement_median_j",
+    "Délai médian entre l'ouverture des droits et le premier acte d'accompagnement",
+    "jours",
+    "lower",
+)
+TAUX_PREMIER_RDV_15J = Definition(
+    "taux_premier_rdv_15j",
+    "Orientations suivies d'un premier rendez-vous d'accompagnement en 15 jours et moins",
+    "%",
+    "higher",
+)
+
+
+def dates_details(period_start: dt.date, period_end: dt.date, as_of: dt.date) -> dict:
+    """The dates an indicator was computed for, as its details carry them."""
+    return {"period_start": period_start, "period_end": period_end, "as_of": as_of}
+
+
+def first_attended_appointments(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """Each person's first attended accompaniment appointment on or before `as_of`.
+
+    Columns: beneficiary_id, appointment_on (the scheduled day).
+    """
+    return (
+        frames.appointments.filter(
+            (pl.col("kind") == KIND_ACCOMPAGNEMENT) & (pl.col("status") == STATUS_PRESENT)
+        )
+        .select("beneficiary_id", pl.col("scheduled_at").dt.date().alias("appointment_on"))
+        .filter(pl.col("appointment_on") <= as_of)
+        .group_by("beneficiary_id")
+        .agg(pl.col("appointment_on").min())
+    )
+
+
+def first_acts(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """Each person's first accompaniment act on or before `as_of`: beneficiary_id, act_on."""
+    attended = first_attended_appointments(frames, as_of).select(
+        "beneficiary_id", pl.col("appointment_on").alias("act_on")
+    )
+    signed = frames.contracts.filter(pl.col("signed_on") <= as_of).select(
+        "beneficiary_id", pl.col("signed_on").alias("act_on")
+    )
+    return (
+        pl.concat([attended, signed])
+        .group_by("beneficiary_id")
+        .agg(pl.col("act_on").min())
+        .sort("beneficiary_id")
+    )
+
+
+def spell_opening(rights: pl.DataFrame, acts: pl.DataFrame) -> pl.DataFrame:
+    """`acts` (beneficiary_id, act_on) with `opened_on`: the rights opening of the spell.
+
+    The spell is the person's rights row whose duties_start_on is the latest on
+    or before act_on (rows starting the same day: the earliest rights_opened_on);
+    opened_on is null when there is no such row or it has no opening date.
+    """
+    spells = (
+        acts.join(
+            rights.select("beneficiary_id", "duties_start_on", "rights_opened_on"),
+            on="beneficiary_id",
+            how="inner",
+        )
+        .filter(pl.col("duties_start_on") <= pl.col("act_on"))
+        .sort(
+            ["beneficiary_id", "duties_start_on", "rights_opened_on"],
+            descending=[False, True, False],
+            nulls_last=True,
+        )
+        .group_by("beneficiary_id", maintain_order=True)
+        .first()
+        .select("beneficiary_id", pl.col("rights_opened_on").alias("opened_on"))
+    )
+    return acts.join(spells, on="beneficiary_id", how="left")
+
+
+def delai_premier_accompagnement_median_j(
+    frames: Frames,
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    as_of: dt.date,
+    params: Params = DEFAULT_PARAMS,
+    by: Dimension | str | None = None,
+) -> IndicatorResult:
+    """Median number of days from the rights opening to the first accompaniment act.
+
+    First act: the earliest, on or before as_of, of the person's attended
+    accompaniment appointments (kind accompagnement, status present, on the
+    scheduled day) and contract signatures (signed_on); hours of activity
+    are not in the frames yet. Counted: people whose first act falls in
+    [period_start, min(period_end, as_of)]. Rights opening: rights_opened_on
+    of the person's rights row whose duties_start_on is the latest on or
+    before the act (people without one: details["sans_ouverture"]). Value:
+    the median, one decimal; details: mean, p75 (linear interpolation),
+    count. by="cohorte" gives the median per month of the act; organisme and
+    dominante are those of the orientation in force at as_of.
+    """
+    check_period(period_start, period_end, as_of)
+    dimension = check_dimension(by, ACCOMPANIMENT_DIMENSIONS)
+    last_day = min(period_end, as_of)
+    acts = first_acts(frames, as_of).filter(pl.col("act_on").is_between(period_start, last_day))
+    facts = spell_opening(frames.rights, acts)
+    measured = facts.filter(pl.col("opened_on").is_not_null()).with_columns(
+        delay_days=(pl.col("act_on") - pl.col("opened_on")).dt.total_days()
+    )
+    summary = delay_summary(measured["delay_days"])
+    breakdown = None
+    if dimension is not None:
+        facts_with_orientation = with_current_orientation(measured, frames.orientations, as_of)
+        grouped = with_group(facts_with_orientation, dimension, frames, as_of, "act_on")
+        months = cohort_months(period_start, period_end)
+        breakdown = delay_cells(grouped, "delay_days", dimension, months)
+    details = {
+        "mean": summary["mean"],
+        "p75": summary["p75"],
+        "count": summary["count"],
+        "sans_ouverture": facts.height - measured.height,
+        **dates_details(period_start, period_end, as_of),
+    }
+    return DELAI_PREMIER_ACCOMPAGNEMENT.result(summary["median"], None, None, breakdown, details)
+
+
+def taux_premier_rdv_15j(
+    frames: Frames,
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    as_of: dt.date,
+    params: Params = DEFAULT_PARAMS,
+    by: Dimension | str | None = None,
+) -> IndicatorResult:
+    """Share of the period's orientations followed by a first accompaniment appointment
+    within 15 days of their notification.
+
+    Orientations: each person's latest orientation decided in [period_start,
+    min(period_end, as_of)]. Reference day: notified_on, or decided_on when
+    the orientation is not notified at as_of (details["sans_notification"]).
+    In time: an accompaniment appointment (kind accompagnement, any status
+    but annule) known at as_of (invited_on, or else its day, on or before
+    as_of) is scheduled on a day in [reference, reference + 15 days]
+    (day 15 in time, day 16 late). Orientations without such an appointment
+    whose window is still open at as_of (as_of <= reference + 15) are left
+    out of the denominator (details["fenetre_ouverte"]). by="cohorte": month
+    of the decision; organisme, dominante: those of the orientation.
+    """
+    check_period(period_start, period_end, as_of)
+    dimension = check_dimension(by, ACCOMPANIMENT_DIMENSIONS)
+    days = params.first_appointment_days
+    in_period = frames.orientations.filter(
+        pl.col("decided_on").is_between(period_start, min(period_end, as_of))
+    )
+    orientations = latest_orientations(in_period, as_of).with_columns(
+        reference_on=pl.when(pl.col("notified_on") <= as_of)
+        .then(pl.col("notified_on"))
+        .otherwise(pl.col("decided_on"))
+    )
+    orientations = orientations.with_columns(
+        deadline=pl.col("reference_on") + pl.duration(days=days)
+    )
+    appointments = (
+        frames.appointments.filter(
+            (pl.col("kind") == KIND_ACCOMPAGNEMENT) & (pl.col("status") != STATUS_ANNULE)
+        )
+        .with_columns(day=pl.col("scheduled_at").dt.date())
+        .filter(pl.coalesce(pl.col("invited_on"), pl.col("day")) <= as_of)
+        .select("beneficiary_id", "day")
+    )
+    followed = (
+        orientations.select("beneficiary_id", "reference_on", "deadline")
+        .join(appointments, on="beneficiary_id", how="inner")
+        .filter(pl.col("day").is_between(pl.col("reference_on"), pl.col("deadline")))
+        .select("beneficiary_id")
+        .unique()
+        .with_columns(in_time=pl.lit(True))
+    )
+    facts = (
+        orientations.join(followed, on="beneficiary_id", how="left")
+        .with_columns(in_time=pl.col("in_time").fill_null(False))
+        .with_columns(window_open=~pl.col("in_time") & (pl.lit(as_of) <= pl.col("deadline")))
+    )
+    counted = facts.filter(~pl.col("window_open"))
+    numerator, denominator = int(counted["in_time"].sum()), counted.height
+    breakdown = None
+    if dimension is not None:
+        grouped = with_group(counted, dimension, frames, as_of, "decided_on")
+        months = cohort_months(period_start, period_end)
+        breakdown = rate_cells(grouped, "in_time", dimension, months)
+    details = {
+        "orientations": facts.height,
+        "fenetre_ouverte": facts.height - counted.height,
+        "sans_notification": facts.filter(
+            pl.col("notified_on").is_null() | (pl.col("notified_on") > as_of)
+        ).height,
+        "fenetre": f"notification + {days} jours",
+        **dates_details(period_start, period_end, as_of),
+    }
+    return TAUX_PREMIER_RDV_15J.result(
+        percentage(numerator, denominator), numerator, denominator, breakdown, details
+    )

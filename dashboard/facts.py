@@ -1,0 +1,117 @@
+"""A territory's facts, read once from the database into the indicator engine's frames.
+
+The SQL of the indicator path lives here (dashboard/queries.py holds the
+page queries); metrics/ only ever sees the polars frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from dashboard.models import (
+    Appointment,
+    Beneficiary,
+    Contract,
+    DataSource,
+    ImportBatch,
+    ImportStatus,
+    Orientation,
+    Referent,
+    RightsPeriod,
+    Site,
+    Territory,
+)
+from metrics.frames import (
+    APPOINTMENTS_SCHEMA,
+    CONTRACTS_SCHEMA,
+    ORIENTATIONS_SCHEMA,
+    PEOPLE_SCHEMA,
+    REFERENTS_SCHEMA,
+    RIGHTS_SCHEMA,
+    Frames,
+)
+
+
+def _frame(db: Session, query: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    rows = [
+        tuple(str(value) if isinstance(value, str) else value for value in row)
+        for row in db.execute(query)
+    ]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def load_frames(db: Session, territory_id: int) -> Frames:
+    """Every fact of one territory, as the frames metrics/ computes on."""
+    people = (
+        select(
+            Beneficiary.id,
+            Beneficiary.birth_year,
+            Beneficiary.sex,
+            Site.name,
+            Beneficiary.family_situation,
+            Beneficiary.education_level,
+        )
+        .outerjoin(Site, Beneficiary.site_id == Site.id)
+        .where(Beneficiary.territory_id == territory_id)
+    )
+    rights = select(
+        RightsPeriod.beneficiary_id,
+        RightsPeriod.rights_opened_on,
+        RightsPeriod.notification_received_on,
+        RightsPeriod.duties_start_on,
+        RightsPeriod.duties_end_on,
+        RightsPeriod.exit_on,
+    ).where(RightsPeriod.territory_id == territory_id)
+    orientations = select(
+        Orientation.beneficiary_id,
+        Orientation.decided_on,
+        Orientation.notified_on,
+        Orientation.dominante,
+        Orientation.organisme,
+        Orientation.referent_id,
+        Orientation.is_reorientation,
+    ).where(Orientation.territory_id == territory_id)
+    appointments = select(
+        Appointment.beneficiary_id,
+        Appointment.kind,
+        Appointment.invited_on,
+        Appointment.scheduled_at,
+        Appointment.status,
+        Appointment.reminder_on,
+        Appointment.referent_id,
+    ).where(Appointment.territory_id == territory_id)
+    contracts = select(
+        Contract.beneficiary_id, Contract.kind, Contract.signed_on, Contract.ended_on
+    ).where(Contract.territory_id == territory_id)
+    referents = (
+        select(Referent.id, Referent.organisme, Site.name, Referent.portfolio_target)
+        .outerjoin(Site, Referent.site_id == Site.id)
+        .where(Referent.territory_id == territory_id)
+    )
+    return Frames(
+        people=_frame(db, people, PEOPLE_SCHEMA),
+        rights=_frame(db, rights, RIGHTS_SCHEMA),
+        orientations=_frame(db, orientations, ORIENTATIONS_SCHEMA),
+        appointments=_frame(db, appointments, APPOINTMENTS_SCHEMA),
+        contracts=_frame(db, contracts, CONTRACTS_SCHEMA),
+        referents=_frame(db, referents, REFERENTS_SCHEMA),
+    )
+
+
+def latest_solis_extraction(db: Session, territory_id: int) -> dt.date | None:
+    """The date of the newest loaded SOLIS (or demo) extraction: the default `as_of`."""
+    return db.scalar(
+        select(func.max(ImportBatch.extracted_on)).where(
+            ImportBatch.territory_id == territory_id,
+            ImportBatch.source.in_([DataSource.SOLIS, DataSource.DEMO]),
+            ImportBatch.status == ImportStatus.LOADED,
+        )
+    )
+
+
+def territory_by_code(db: Session, code: str) -> Territory | None:
+    return db.scalar(select(Territory).where(Territory.code == code.strip().upper()))

@@ -1,0 +1,113 @@
+"""`pilotage indicators` on the SOLIS sample, checked by hand, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboard.cli_indicators import UNSUPPORTED_BY
+from dashboard.demo import generate_demo
+from metrics.breakdown import Dimension
+from metrics.registry import REGISTRY
+from tests.metrics.demo_frames import frames_from_demo
+
+SOLIS = Path(__file__).parent / "data" / "samples" / "solis_beneficiaires.csv"
+PERIOD = ("--territory", "35-REDON", "--from", "2024-01", "--to", "2024-06")
+
+
+@pytest.fixture
+def solis_loaded(redon_cli):
+    code, _, err = redon_cli(
+        "import", "solis", str(SOLIS), "--territory", "35-REDON", "--extracted-on", "2024-07-01"
+    )
+    assert code == 0, err
+    return redon_cli
+
+
+def _by_code(out: str) -> dict[str, dict]:
+    payload = json.loads(out)
+    return {item["code"]: item for item in payload["indicators"]}
+
+
+def test_orientation_rate_of_the_sample_by_hand(solis_loaded):
+    code, out, err = solis_loaded("indicators", *PERIOD, "--format", "json")
+    assert code == 0, err
+    payload = json.loads(out)
+    # as_of defaults to the SOLIS extraction date.
+    assert (payload["as_of"], payload["period"]) == (
+        "2024-07-01",
+        {"from": "2024-01", "to": "2024-06"},
+    )
+    # 19 people loaded. Subject to droits et devoirs at 01/07/2024: minus 7331183 ("N")
+    # and 9762170 (exit 30/06/2024) = 17. Not oriented among them: 2235053, 1408021,
+    # 7245127, 7669718 -> 13 oriented: 13 / 17 = 76.47 -> 76.5 %.
+    rate = _by_code(out)["taux_orientation"]
+    assert (rate["value"], rate["numerator"], rate["denominator"]) == (76.5, 13, 17)
+
+
+def test_csv_and_table_formats(solis_loaded):
+    code, out, _ = solis_loaded("indicators", *PERIOD, "--as-of", "2024-07-01", "--format", "csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "code;label;value;numerator;denominator;unit"
+    assert "taux_orientation;Taux d'orientation" in out and ";76.5;13;17;%" in out
+    assert len(lines) == 1 + len(REGISTRY)
+    code, out, _ = solis_loaded("indicators", *PERIOD, "--as-of", "2024-07-01")
+    assert code == 0 and "76.5" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--territory", "35-REDON", "--from", "2024-07", "--to", "2024-01"),
+            "--from (2024-07) est postérieur à --to (2024-01).",
+        ),
+        (
+            ("--territory", "35-REDON", "--from", "2024-13", "--to", "2024-12"),
+            "--from attend un mois au format AAAA-MM (reçu : '2024-13').",
+        ),
+        (
+            ("--territory", "99-NULLE", "--from", "2024-01", "--to", "2024-12"),
+            "Territoire inconnu : 99-NULLE.",
+        ),
+    ],
+)
+def test_bad_arguments(solis_loaded, args, message):
+    code, _, err = solis_loaded("indicators", *args)
+    assert code == 2 and message in err
+
+
+def test_breakdown_by_age_band(solis_loaded):
+    code, out, err = solis_loaded("indicators", *PERIOD, "--by", "age_band", "--format", "json")
+    assert code == 0, err
+    breakdown = _by_code(out)["taux_orientation"]["breakdown"]
+    # Under 26 in 2024 (age = 2024 - birth year, born 1999 or later), all subject at
+    # 01/07/2024: 6626571 (2004), 5136591 (1999), 9325844 (2001), 4007994 (2002) oriented;
+    # 2235053 (2005) not -> 4 / 5.
+    assert (breakdown["<26"]["numerator"], breakdown["<26"]["denominator"]) == (4, 5)
+    assert _by_code(out)["repartition_organisme"]["breakdown"] is not None
+
+
+def test_unsupported_breakdowns_match_the_engine():
+    frames = frames_from_demo(generate_demo(size=60))
+    for code, indicator in REGISTRY.items():
+        for dimension in Dimension:
+            try:
+                indicator.compute(
+                    frames,
+                    period_start=dt.date(2024, 1, 1),
+                    period_end=dt.date(2024, 12, 31),
+                    as_of=dt.date(2024, 12, 31),
+                    by=dimension.value,
+                )
+                supported = True
+            except ValueError:
+                supported = False
+            assert supported == (dimension.value not in UNSUPPORTED_BY.get(code, set())), (
+                code,
+                dimension,
+            )

@@ -14,6 +14,7 @@ import click
 from dashboard.cli_common import BadArgument, DateParam, open_db
 from dashboard.facts import latest_solis_extraction, load_frames, territory_by_code
 from metrics.breakdown import Dimension
+from metrics.params import Params
 from metrics.registry import REGISTRY
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -25,6 +26,11 @@ PORTFOLIO_ONLY_BY_ORGANISME = ALL_DIMENSIONS - {"organisme"}
 UNSUPPORTED_BY: dict[str, frozenset[str]] = {
     "taux_orientation": frozenset({"cohorte"}),
     "taux_contrat_engagement": frozenset({"cohorte"}),
+    "part_intensif_15h": frozenset({"cohorte"}),
+    "taux_retour_emploi": frozenset({"cohorte"}),
+    "taux_retour_emploi_durable": frozenset({"cohorte"}),
+    "taux_sortie_rsa": frozenset({"cohorte"}),
+    "reprise_stock_avancement": frozenset({"cohorte"}),
     "repartition_organisme": ALL_DIMENSIONS,
     "repartition_dominante": ALL_DIMENSIONS,
     "taille_portefeuille_moyenne": PORTFOLIO_ONLY_BY_ORGANISME,
@@ -88,6 +94,7 @@ def indicators_command(territory_code, month_from, month_to, as_of, by, scope, o
             )
         as_of = as_of or latest_solis_extraction(db, territory.id) or dt.date.today()
         frames = load_frames(db, territory.id)
+        params = Params(pilot_start=territory.pilot_start)
     results = []
     for code, indicator in REGISTRY.items():
         options: dict[str, str] = {}
@@ -96,7 +103,12 @@ def indicators_command(territory_code, month_from, month_to, as_of, by, scope, o
         if code in SCOPED:
             options["scope"] = scope
         result = indicator.compute(
-            frames, period_start=period_start, period_end=period_end, as_of=as_of, **options
+            frames,
+            period_start=period_start,
+            period_end=period_end,
+            as_of=as_of,
+            params=params,
+            **options,
         )
         results.append(result.as_dict())
     if output == "json":

@@ -13,10 +13,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.models import (
+    ActivityHours,
     Appointment,
     Beneficiary,
     Contract,
     DataSource,
+    EmploymentOutcome,
     ImportBatch,
     ImportStatus,
     Orientation,
@@ -26,9 +28,11 @@ from dashboard.models import (
     Territory,
 )
 from metrics.frames import (
+    ACTIVITY_HOURS_SCHEMA,
     APPOINTMENTS_SCHEMA,
     CONTRACTS_SCHEMA,
     ORIENTATIONS_SCHEMA,
+    OUTCOMES_SCHEMA,
     PEOPLE_SCHEMA,
     REFERENTS_SCHEMA,
     RIGHTS_SCHEMA,
@@ -92,6 +96,16 @@ def load_frames(db: Session, territory_id: int) -> Frames:
         .outerjoin(Site, Referent.site_id == Site.id)
         .where(Referent.territory_id == territory_id)
     )
+    hours = select(
+        ActivityHours.beneficiary_id, ActivityHours.week_start, ActivityHours.hours
+    ).where(ActivityHours.territory_id == territory_id)
+    outcomes = select(
+        EmploymentOutcome.beneficiary_id,
+        EmploymentOutcome.started_on,
+        EmploymentOutcome.contract_type,
+        EmploymentOutcome.duration_months,
+        EmploymentOutcome.durable,
+    ).where(EmploymentOutcome.territory_id == territory_id)
     return Frames(
         people=_frame(db, people, PEOPLE_SCHEMA),
         rights=_frame(db, rights, RIGHTS_SCHEMA),
@@ -99,6 +113,8 @@ def load_frames(db: Session, territory_id: int) -> Frames:
         appointments=_frame(db, appointments, APPOINTMENTS_SCHEMA),
         contracts=_frame(db, contracts, CONTRACTS_SCHEMA),
         referents=_frame(db, referents, REFERENTS_SCHEMA),
+        activity_hours=_frame(db, hours, ACTIVITY_HOURS_SCHEMA),
+        outcomes=_frame(db, outcomes, OUTCOMES_SCHEMA),
     )
 
 

@@ -2,9 +2,9 @@
 
 An *accompaniment act* is an attended accompaniment appointment (kind
 "accompagnement", status "present", on its scheduled day) or the signature
-of a contract of engagement (`contracts.signed_on`). Only acts dated on or
-before `as_of` are known. Hours of activity are not in the frames yet, so
-they are not acts here.
+of a contract of engagement (`contracts.signed_on`), or a week with hours of
+activity (`activity_hours.week_start`, its Monday). Only acts dated on or
+before `as_of` are known.
 """
 
 from __future__ import annotations
@@ -77,8 +77,12 @@ def first_acts(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     signed = frames.contracts.filter(pl.col("signed_on") <= as_of).select(
         "beneficiary_id", pl.col("signed_on").alias("act_on")
     )
+    # A week of activity counts from its Monday (the export gives weeks, not days).
+    active = frames.activity_hours.filter(
+        (pl.col("hours") > 0) & (pl.col("week_start") <= as_of)
+    ).select("beneficiary_id", pl.col("week_start").alias("act_on"))
     return (
-        pl.concat([attended, signed])
+        pl.concat([attended, signed, active])
         .group_by("beneficiary_id")
         .agg(pl.col("act_on").min())
         .sort("beneficiary_id")
@@ -124,8 +128,8 @@ def delai_premier_accompagnement_median_j(
 
     First act: the earliest, on or before as_of, of the person's attended
     accompaniment appointments (kind accompagnement, status present, on the
-    scheduled day) and contract signatures (signed_on); hours of activity
-    are not in the frames yet. Counted: people whose first act falls in
+    scheduled day), contract signatures (signed_on) and weeks with hours of
+    activity (week_start, the Monday). Counted: people whose first act falls in
     [period_start, min(period_end, as_of)]. Rights opening: rights_opened_on
     of the person's rights row whose duties_start_on is the latest on or
     before the act (people without one: details["sans_ouverture"]). Value:

@@ -31,6 +31,13 @@ contracts (one row per `contract` of engagement; optional, empty by default)
     ended_on date|null
 referents (one row per `referent`; optional, empty by default)
     referent_id int, organisme str, site str|null, portfolio_target int
+activity_hours (one row per `activity_hours`; optional, empty by default)
+    beneficiary_id int, week_start date (a Monday), hours float (an integer
+    column is accepted and cast)
+outcomes (one row per `employment_outcome`; optional, empty by default)
+    beneficiary_id int, started_on date, contract_type str (CDI / CDD /
+    interim / creation / IAE / alternance / autre), duration_months
+    float|null, durable bool
 """
 
 from __future__ import annotations
@@ -85,6 +92,18 @@ REFERENTS_SCHEMA: dict[str, pl.DataType] = {
     "site": pl.String(),
     "portfolio_target": pl.Int64(),
 }
+ACTIVITY_HOURS_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "week_start": pl.Date(),
+    "hours": pl.Float64(),
+}
+OUTCOMES_SCHEMA: dict[str, pl.DataType] = {
+    "beneficiary_id": pl.Int64(),
+    "started_on": pl.Date(),
+    "contract_type": pl.String(),
+    "duration_months": pl.Float64(),
+    "durable": pl.Boolean(),
+}
 # Columns that must hold a value on every row.
 REQUIRED: dict[str, frozenset[str]] = {
     "people": frozenset({"beneficiary_id"}),
@@ -95,6 +114,8 @@ REQUIRED: dict[str, frozenset[str]] = {
     "appointments": frozenset({"beneficiary_id", "kind", "scheduled_at", "status"}),
     "contracts": frozenset({"beneficiary_id", "kind", "signed_on"}),
     "referents": frozenset({"referent_id", "organisme", "portfolio_target"}),
+    "activity_hours": frozenset({"beneficiary_id", "week_start", "hours"}),
+    "outcomes": frozenset({"beneficiary_id", "started_on", "contract_type", "durable"}),
 }
 
 
@@ -103,6 +124,8 @@ def _accepts(actual: pl.DataType, expected: pl.DataType, nullable: bool) -> bool
         return True
     if expected == pl.Int64:
         return actual.is_integer()
+    if expected == pl.Float64:
+        return actual.is_float() or actual.is_integer()
     if expected == pl.String:
         return actual == pl.String or isinstance(actual, pl.Categorical | pl.Enum)
     if isinstance(expected, pl.Datetime):
@@ -172,6 +195,19 @@ def check_referents(frame: object) -> pl.DataFrame:
     return referents
 
 
+def check_activity_hours(frame: object) -> pl.DataFrame:
+    """The validated `activity_hours` table; every week_start is a Monday."""
+    hours = check_frame("activity_hours", frame, ACTIVITY_HOURS_SCHEMA, REQUIRED["activity_hours"])
+    if (hours["week_start"].dt.weekday() != 1).any():
+        raise ValueError("activity_hours has a week_start that is not a Monday.")
+    return hours
+
+
+def check_outcomes(frame: object) -> pl.DataFrame:
+    """The validated `outcomes` table (returns to employment)."""
+    return check_frame("outcomes", frame, OUTCOMES_SCHEMA, REQUIRED["outcomes"])
+
+
 def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """A frame with `schema`'s columns and no rows."""
     return pl.DataFrame(schema=schema)
@@ -181,8 +217,8 @@ def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
 class Frames:
     """The input tables, validated and normalised on construction.
 
-    people, rights and orientations are required; appointments, contracts
-    and referents are optional (empty when not given).
+    people, rights and orientations are required; appointments, contracts,
+    referents, activity_hours and outcomes are optional (empty when not given).
     """
 
     people: pl.DataFrame
@@ -191,6 +227,8 @@ class Frames:
     appointments: pl.DataFrame = field(default_factory=lambda: empty_frame(APPOINTMENTS_SCHEMA))
     contracts: pl.DataFrame = field(default_factory=lambda: empty_frame(CONTRACTS_SCHEMA))
     referents: pl.DataFrame = field(default_factory=lambda: empty_frame(REFERENTS_SCHEMA))
+    activity_hours: pl.DataFrame = field(default_factory=lambda: empty_frame(ACTIVITY_HOURS_SCHEMA))
+    outcomes: pl.DataFrame = field(default_factory=lambda: empty_frame(OUTCOMES_SCHEMA))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "people", check_people(self.people))
@@ -199,6 +237,8 @@ class Frames:
         object.__setattr__(self, "appointments", check_appointments(self.appointments))
         object.__setattr__(self, "contracts", check_contracts(self.contracts))
         object.__setattr__(self, "referents", check_referents(self.referents))
+        object.__setattr__(self, "activity_hours", check_activity_hours(self.activity_hours))
+        object.__setattr__(self, "outcomes", check_outcomes(self.outcomes))
 
     @classmethod
     def empty(cls) -> Frames:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -28,6 +29,14 @@ class Params:
         is between 0 and this many days.
     portfolio_target: people per referent when the referent's own
         portfolio_target is unknown (1 referent for 70, Ille-et-Vilaine).
+    intensive_hours: the pilot's intensive accompaniment: a mean of at least
+        this many hours of activity a week over the last 4 complete weeks.
+    reminder_days: the 2019 rule "absences au premier rendez-vous suivies
+        d'une action dans les 15 jours": followed when the reminder or the new
+        invitation is dated between the missed day and this many days after.
+    pilot_start: the first day of the territory's pilot (the caseload taken
+        over is the one subject on that day); None until the territory sets
+        it. `from_mapping` also takes it as an ISO string (`2023-01-01`).
     """
 
     orientation_days: int = 15
@@ -37,9 +46,17 @@ class Params:
     first_appointment_days: int = 15
     contract_days: int = 7
     portfolio_target: int = 70
+    intensive_hours: int = 15
+    reminder_days: int = 15
+    pilot_start: dt.date | None = None
 
     def __post_init__(self) -> None:
+        start = self.pilot_start
+        if start is not None and (isinstance(start, dt.datetime) or not isinstance(start, dt.date)):
+            raise ValueError(f"Params.pilot_start must be a datetime.date or None, got {start!r}.")
         for item in fields(self):
+            if item.name == "pilot_start":
+                continue
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Params.{item.name} must be a positive integer, got {value!r}.")
@@ -51,7 +68,15 @@ class Params:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"Unknown indicator parameter(s): {', '.join(unknown)}.")
-        return cls(**values)  # type: ignore[arg-type]
+        settings = dict(values)
+        if isinstance(settings.get("pilot_start"), str):
+            try:
+                settings["pilot_start"] = dt.date.fromisoformat(settings["pilot_start"])
+            except ValueError:
+                raise ValueError(
+                    f"Params.pilot_start must be an ISO date, got {settings['pilot_start']!r}."
+                ) from None
+        return cls(**settings)  # type: ignore[arg-type]
 
 
 DEFAULT_PARAMS = Params()

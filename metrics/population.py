@@ -37,6 +37,23 @@ def subject_on(rights: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     return rights.filter(covers(day)).select("beneficiary_id").unique().sort("beneficiary_id")
 
 
+def subject_during(rights: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """The distinct `beneficiary_id`s subject to droits et devoirs on at least one day of
+    [first, last], sorted: a rights row with duties_start_on <= last, duties_end_on null
+    or >= first, and exit_on null or > first."""
+    return (
+        rights.filter(
+            pl.col("duties_start_on").is_not_null()
+            & (pl.col("duties_start_on") <= last)
+            & (pl.col("duties_end_on").is_null() | (pl.col("duties_end_on") >= first))
+            & (pl.col("exit_on").is_null() | (pl.col("exit_on") > first))
+        )
+        .select("beneficiary_id")
+        .unique()
+        .sort("beneficiary_id")
+    )
+
+
 def new_entrants(
     frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date, params: Params
 ) -> pl.DataFrame:

@@ -19,6 +19,12 @@ from metrics.accompaniment import (
     delai_premier_accompagnement_median_j,
     taux_premier_rdv_15j,
 )
+from metrics.appointments import (
+    TAUX_ABSENCE_PREMIER_RDV,
+    TAUX_RELANCE_15J,
+    taux_absence_premier_rdv,
+    taux_relance_15j,
+)
 from metrics.contracts import (
     TAUX_CONTRAT_1MOIS,
     TAUX_CONTRAT_7J,
@@ -27,7 +33,16 @@ from metrics.contracts import (
     taux_contrat_7j,
     taux_contrat_engagement,
 )
+from metrics.employment import (
+    TAUX_RETOUR_EMPLOI,
+    TAUX_RETOUR_EMPLOI_DURABLE,
+    TAUX_SORTIE_RSA,
+    taux_retour_emploi,
+    taux_retour_emploi_durable,
+    taux_sortie_rsa,
+)
 from metrics.frames import Frames
+from metrics.intensity import PART_INTENSIF_15H, part_intensif_15h
 from metrics.orientation import (
     DELAI_ORIENTATION,
     NOUVEAUX_ENTRANTS,
@@ -57,6 +72,7 @@ from metrics.stock import (
     repartition_organisme,
     taux_orientation,
 )
+from metrics.takeover import REPRISE_STOCK_AVANCEMENT, reprise_stock_avancement
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,13 @@ REGISTRY: dict[str, Indicator] = _registry(
     _indicator(TAUX_CONTRAT_1MOIS, taux_contrat_1mois),
     _indicator(TAILLE_PORTEFEUILLE, taille_portefeuille_moyenne),
     _indicator(PART_REFERENTS_AU_DESSUS_CIBLE, part_referents_au_dessus_cible),
+    _indicator(PART_INTENSIF_15H, part_intensif_15h),
+    _indicator(TAUX_ABSENCE_PREMIER_RDV, taux_absence_premier_rdv),
+    _indicator(TAUX_RELANCE_15J, taux_relance_15j),
+    _indicator(TAUX_RETOUR_EMPLOI, taux_retour_emploi),
+    _indicator(TAUX_RETOUR_EMPLOI_DURABLE, taux_retour_emploi_durable),
+    _indicator(TAUX_SORTIE_RSA, taux_sortie_rsa),
+    _indicator(REPRISE_STOCK_AVANCEMENT, reprise_stock_avancement),
 )
 
 

@@ -111,3 +111,28 @@ def test_unsupported_breakdowns_match_the_engine():
                 code,
                 dimension,
             )
+
+
+def test_frames_read_from_the_database_give_the_engine_the_same_figures(db_session):
+    """The demo written to the database and read back by dashboard/facts.py must give
+    every indicator the same value, numerator and denominator as the demo records
+    converted directly: the loader loses or invents no fact."""
+    from dashboard.demo.install import DEMO_END, install_demo
+    from dashboard.facts import load_frames, territory_by_code
+    from metrics.params import Params
+
+    install_demo(db_session, size=200, seed=11)
+    db_session.commit()
+    territory = territory_by_code(db_session, "35-REDON")
+    from_database = load_frames(db_session, territory.id)
+    direct = frames_from_demo(generate_demo(size=200, seed=11, end=DEMO_END))
+    params = Params(pilot_start=territory.pilot_start)
+    dates = {"period_start": dt.date(2024, 1, 1), "period_end": DEMO_END, "as_of": DEMO_END}
+    for code, indicator in REGISTRY.items():
+        got = indicator.compute(from_database, params=params, **dates)
+        want = indicator.compute(direct, params=params, **dates)
+        assert (got.value, got.numerator, got.denominator) == (
+            want.value,
+            want.numerator,
+            want.denominator,
+        ), code

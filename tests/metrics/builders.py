@@ -7,9 +7,11 @@ import datetime as dt
 import polars as pl
 
 from metrics.frames import (
+    ACTIVITY_HOURS_SCHEMA,
     APPOINTMENTS_SCHEMA,
     CONTRACTS_SCHEMA,
     ORIENTATIONS_SCHEMA,
+    OUTCOMES_SCHEMA,
     PEOPLE_SCHEMA,
     REFERENTS_SCHEMA,
     RIGHTS_SCHEMA,
@@ -90,6 +92,7 @@ def appointment(
     invited: str | None = None,
     time: str = "09:30",
     referent: int | None = None,
+    reminder: str | None = None,
 ) -> dict:
     """An appointment on `day` at `time` (scheduled_at is a datetime)."""
     return {
@@ -98,7 +101,7 @@ def appointment(
         "invited_on": d(invited),
         "scheduled_at": dt.datetime.fromisoformat(f"{day}T{time}"),
         "status": status,
-        "reminder_on": None,
+        "reminder_on": d(reminder),
         "referent_id": referent,
     }
 
@@ -125,6 +128,28 @@ def referent(
     }
 
 
+def hours(beneficiary_id: int, monday: str, amount: float) -> dict:
+    """`amount` hours of activity in the week starting on Monday `monday`."""
+    return {"beneficiary_id": beneficiary_id, "week_start": d(monday), "hours": amount}
+
+
+def outcome(
+    beneficiary_id: int,
+    started: str,
+    contract_type: str = "CDI",
+    months: float | None = None,
+    *,
+    durable: bool = False,
+) -> dict:
+    return {
+        "beneficiary_id": beneficiary_id,
+        "started_on": d(started),
+        "contract_type": contract_type,
+        "duration_months": months,
+        "durable": durable,
+    }
+
+
 def make_frames(
     people: list[dict] | None = None,
     rights_rows: list[dict] | None = None,
@@ -132,6 +157,8 @@ def make_frames(
     appointments: list[dict] | None = None,
     contracts: list[dict] | None = None,
     referents: list[dict] | None = None,
+    activity_hours: list[dict] | None = None,
+    outcomes: list[dict] | None = None,
 ) -> Frames:
     return Frames(
         people=pl.DataFrame(people or [], schema=PEOPLE_SCHEMA),
@@ -140,6 +167,8 @@ def make_frames(
         appointments=pl.DataFrame(appointments or [], schema=APPOINTMENTS_SCHEMA),
         contracts=pl.DataFrame(contracts or [], schema=CONTRACTS_SCHEMA),
         referents=pl.DataFrame(referents or [], schema=REFERENTS_SCHEMA),
+        activity_hours=pl.DataFrame(activity_hours or [], schema=ACTIVITY_HOURS_SCHEMA),
+        outcomes=pl.DataFrame(outcomes or [], schema=OUTCOMES_SCHEMA),
     )
 
 

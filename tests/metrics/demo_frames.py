@@ -12,9 +12,11 @@ import polars as pl
 
 from dashboard.demo import DemoData
 from metrics.frames import (
+    ACTIVITY_HOURS_SCHEMA,
     APPOINTMENTS_SCHEMA,
     CONTRACTS_SCHEMA,
     ORIENTATIONS_SCHEMA,
+    OUTCOMES_SCHEMA,
     PEOPLE_SCHEMA,
     REFERENTS_SCHEMA,
     RIGHTS_SCHEMA,
@@ -92,6 +94,24 @@ def frames_from_demo(data: DemoData) -> Frames:
         }
         for referent in data.referents
     ]
+    activity_hours = [
+        {
+            "beneficiary_id": item.beneficiary_index,
+            "week_start": item.week_start,
+            "hours": item.hours,
+        }
+        for item in data.activity_hours
+    ]
+    outcomes = [
+        {
+            "beneficiary_id": item.beneficiary_index,
+            "started_on": item.started_on,
+            "contract_type": _value(item.contract_type),
+            "duration_months": item.duration_months,
+            "durable": item.durable,
+        }
+        for item in data.employment_outcomes
+    ]
     return Frames(
         people=pl.DataFrame(people, schema=PEOPLE_SCHEMA),
         rights=pl.DataFrame(rights, schema=RIGHTS_SCHEMA),
@@ -99,4 +119,6 @@ def frames_from_demo(data: DemoData) -> Frames:
         appointments=pl.DataFrame(appointments, schema=APPOINTMENTS_SCHEMA),
         contracts=pl.DataFrame(contracts, schema=CONTRACTS_SCHEMA),
         referents=pl.DataFrame(referents, schema=REFERENTS_SCHEMA),
+        activity_hours=pl.DataFrame(activity_hours, schema=ACTIVITY_HOURS_SCHEMA),
+        outcomes=pl.DataFrame(outcomes, schema=OUTCOMES_SCHEMA),
     )

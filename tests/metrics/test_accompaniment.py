@@ -6,7 +6,15 @@ import pytest
 
 from metrics.accompaniment import delai_premier_accompagnement_median_j, taux_premier_rdv_15j
 from metrics.frames import Frames
-from tests.metrics.builders import appointment, contract, dates, make_frames, orientation, rights
+from tests.metrics.builders import (
+    appointment,
+    contract,
+    dates,
+    hours,
+    make_frames,
+    orientation,
+    rights,
+)
 
 MARCH = ("2024-03-01", "2024-03-31")
 
@@ -183,3 +191,20 @@ def test_first_appointment_by_month_and_organisme(march_orientations):
 def test_no_orientation_gives_no_rate():
     result = taux_premier_rdv_15j(Frames.empty(), **dates(*MARCH, "2024-06-30"))
     assert (result.value, result.numerator, result.denominator) == (None, 0, 0)
+
+
+def test_a_week_of_activity_is_an_act_from_its_monday():
+    """8: opened 01/03/2024, 0 h the week of Monday 04/03 (no act), 5 h the week of
+    Monday 11/03 -> first act 11/03: 10 days. 9: opened 01/03, attended 20/03 and
+    activity from 25/03 -> first act 20/03: 19 days. Median of 10 and 19 = 14.5."""
+    frames = make_frames(
+        rights_rows=[rights(8, start="2024-03-01"), rights(9, start="2024-03-01")],
+        appointments=[appointment(9, "2024-03-20")],
+        activity_hours=[
+            hours(8, "2024-03-04", 0),
+            hours(8, "2024-03-11", 5),
+            hours(9, "2024-03-25", 20),
+        ],
+    )
+    result = delai_premier_accompagnement_median_j(frames, **dates(*MARCH, "2024-06-30"))
+    assert (result.value, result.details["count"]) == (14.5, 2)

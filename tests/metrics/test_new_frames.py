@@ -1,4 +1,4 @@
-"""The optional tables: appointments, contracts, referents."""
+"""The optional tables: appointments, contracts, referents, activity hours, outcomes."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from metrics.frames import (
     APPOINTMENTS_SCHEMA,
     CONTRACTS_SCHEMA,
     ORIENTATIONS_SCHEMA,
+    OUTCOMES_SCHEMA,
     PEOPLE_SCHEMA,
     REFERENTS_SCHEMA,
     RIGHTS_SCHEMA,
     Frames,
     check_appointments,
     check_contracts,
+    check_outcomes,
     check_referents,
 )
-from tests.metrics.builders import appointment, contract, referent
+from tests.metrics.builders import appointment, contract, outcome, referent
 
 
 def test_the_three_first_tables_are_enough():
@@ -32,6 +34,8 @@ def test_the_three_first_tables_are_enough():
     assert frames.contracts.height == 0
     assert frames.referents.schema == pl.Schema(REFERENTS_SCHEMA)
     assert Frames.empty().appointments.height == 0
+    assert Frames.empty().activity_hours.height == 0
+    assert frames.outcomes.schema == pl.Schema(OUTCOMES_SCHEMA)
 
 
 def test_scheduled_at_of_any_time_unit_is_normalised():
@@ -66,3 +70,14 @@ def test_duplicate_referents_are_refused():
     frame = pl.DataFrame([referent(1), referent(1, "FT")], schema=REFERENTS_SCHEMA)
     with pytest.raises(ValueError, match="several rows"):
         check_referents(frame)
+
+
+def test_outcomes_are_checked():
+    frame = pl.DataFrame([outcome(1, "2024-03-01", "CDD", None)], schema=OUTCOMES_SCHEMA)
+    assert check_outcomes(
+        frame.with_columns(pl.col("duration_months").cast(pl.Float32))
+    ).schema == (pl.Schema(OUTCOMES_SCHEMA))
+    with pytest.raises(ValueError, match="outcomes has null values.*durable"):
+        check_outcomes(frame.with_columns(durable=pl.lit(None, dtype=pl.Boolean)))
+    with pytest.raises(ValueError, match="durable"):
+        check_outcomes(frame.with_columns(durable=pl.lit("oui")))

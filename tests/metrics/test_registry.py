@@ -27,6 +27,13 @@ EXPECTED_CODES = [
     "taux_contrat_1mois",
     "taille_portefeuille_moyenne",
     "part_referents_au_dessus_cible",
+    "part_intensif_15h",
+    "taux_absence_premier_rdv",
+    "taux_relance_15j",
+    "taux_retour_emploi",
+    "taux_retour_emploi_durable",
+    "taux_sortie_rsa",
+    "reprise_stock_avancement",
 ]
 
 
@@ -102,6 +109,13 @@ def test_compute_all_on_empty_frames():
         "taux_contrat_1mois": None,
         "taille_portefeuille_moyenne": None,
         "part_referents_au_dessus_cible": None,
+        "part_intensif_15h": None,
+        "taux_absence_premier_rdv": None,
+        "taux_relance_15j": None,
+        "taux_retour_emploi": None,
+        "taux_retour_emploi_durable": None,
+        "taux_sortie_rsa": None,
+        "reprise_stock_avancement": None,
     }
 
 

@@ -8,7 +8,6 @@ entry; `matched` is the number of rows placed on a known beneficiary.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors import appointments
@@ -18,10 +17,10 @@ from dashboard.loading.common import (
     WriteCounts,
     ensure_referents,
     ensure_sites,
-    in_blocks,
     linked_people,
     upsert_rows,
 )
+from dashboard.loading.people import without_foreign
 from dashboard.models import Appointment, DataSource
 
 SOURCE = DataSource.RDV
@@ -29,24 +28,6 @@ UNKNOWN_PERSON = (
     "personne inconnue : aucun bénéficiaire importé (SOLIS) ne porte ce numéro d'allocataire"
 )
 KEY_COLUMNS = ("beneficiary_id", "kind", "scheduled_at")
-
-
-def _keys_of_other_sources(db: Session, territory_id: int, people: set[int]) -> set[tuple]:
-    """These people's appointments another source (SOLIS's first appointment) holds.
-
-    The unique key has no source column: writing the same appointment again
-    would break it, so such a row is counted as placed and left to its source.
-    """
-    keys: set[tuple] = set()
-    columns = [Appointment.__table__.c[name] for name in KEY_COLUMNS]
-    for block in in_blocks(sorted(people)):
-        query = select(*columns).where(
-            Appointment.territory_id == territory_id,
-            Appointment.source != SOURCE,
-            Appointment.beneficiary_id.in_(block),
-        )
-        keys.update(tuple(row) for row in db.execute(query))
-    return keys
 
 
 def write_appointments(
@@ -77,7 +58,6 @@ def write_appointments(
     referents = ensure_referents(
         db, territory_id, {r.referent: r.organisme for _, r in placed if r.referent}
     )
-    taken = _keys_of_other_sources(db, territory_id, {person for person, _ in placed})
     rows = [
         {
             "territory_id": territory_id,
@@ -94,7 +74,9 @@ def write_appointments(
         }
         for person, r in placed
     ]
-    rows = [row for row in rows if tuple(row[name] for name in KEY_COLUMNS) not in taken]
+    # The same slot already written by another source (SOLIS's first appointment) is
+    # left to it: counted as placed and unchanged.
+    rows = without_foreign(db, Appointment, territory_id, SOURCE, KEY_COLUMNS, rows)
     result = upsert_rows(
         db, Appointment.__table__, territory_id, KEY_COLUMNS, rows, scope={"source": SOURCE}
     )

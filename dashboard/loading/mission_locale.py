@@ -23,7 +23,7 @@ from dashboard.loading.common import (
     linked_people,
     upsert_rows,
 )
-from dashboard.loading.france_travail import (
+from dashboard.loading.people import (
     add_links,
     create_people,
     known_elsewhere,

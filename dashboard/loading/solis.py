@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from connectors import solis
@@ -15,15 +15,14 @@ from dashboard.loading.common import (
     ensure_referents,
     ensure_sites,
     ids_by_pseudonym,
-    linked_people,
     upsert_rows,
 )
+from dashboard.loading.people import add_links
 from dashboard.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
     Beneficiary,
-    BeneficiaryLink,
     Contract,
     ContractKind,
     DataSource,
@@ -90,20 +89,7 @@ def write_solis(
         ],
     )
     ids = ids_by_pseudonym(db, territory_id, {r.pseudonym for r in records})
-    known_links = linked_people(db, territory_id, {k for r in records for k in r.link_keys})
-    new_links = {}
-    for record in records:
-        for key_hash in record.link_keys:
-            if key_hash not in known_links:
-                new_links.setdefault(key_hash, ids[record.pseudonym])
-    if new_links:
-        db.execute(
-            insert(BeneficiaryLink.__table__),
-            [
-                {"territory_id": territory_id, "beneficiary_id": person, "key_hash": key_hash}
-                for key_hash, person in new_links.items()
-            ],
-        )
+    add_links(db, territory_id, [(key, ids[r.pseudonym]) for r in records for key in r.link_keys])
     common = {"territory_id": territory_id, "source": SOURCE, "batch_id": batch_id}
     scope = {"source": SOURCE}
     facts = [

@@ -145,3 +145,15 @@ def redon_cli(cli):
     code, _, err = cli("territory", "add", "35-REDON", "--name", "Redon", "--departement", "35")
     assert code == 0, err
     return cli
+
+
+@pytest.fixture
+def redon_json_cli(redon_cli):
+    """`redon_cli` whose JSON output (`--format json`) comes back parsed."""
+    import json
+
+    def run(*args: str) -> tuple[int, dict | str, str]:
+        code, out, err = redon_cli(*args)
+        return code, json.loads(out) if out.startswith("{") else out, err
+
+    return run

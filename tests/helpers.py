@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -35,3 +37,17 @@ def log_in(client: FlaskClient, login: str, password: str = PASSWORD, next_path:
     token = csrf_token(client)
     target = "/login" + (f"?next={next_path}" if next_path else "")
     return client.post(target, data={"login": login, "password": password, "csrf_token": token})
+
+
+def write_csv(tmp_path: Path, name: str, lines: list[list[str]]) -> Path:
+    """A UTF-8, `;`-separated file of `lines` (header first) under tmp_path."""
+    target = tmp_path / name
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(lines)
+    return target
+
+
+def report_counts(report: dict) -> tuple:
+    """(read, created, updated, unchanged, quarantined) of a JSON import report."""
+    keys = ("rows_read", "created", "updated", "unchanged", "quarantined")
+    return tuple(report[key] for key in keys)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from connectors.profiles import match_headers
 from connectors.rows import ParseContext, RowReader
 from dashboard.models import ImportBatch, QuarantinedRow, RoadmapAction, RoadmapActionChange
 from dashboard.models import RoadmapProgress as P
+from tests.helpers import report_counts, write_csv
 
 SAMPLE = Path(__file__).parent / "data" / "samples" / "feuille_de_route.csv"
 ARGS = ("--territory", "35-REDON", "--extracted-on", "2024-07-01", "--format", "json")
@@ -182,24 +182,8 @@ def test_a_nir_typed_in_a_cell_is_removed_before_anything_else():
 
 
 @pytest.fixture
-def run_cli(redon_cli):
-    def run(*args: str) -> tuple[int, dict | str, str]:
-        code, out, err = redon_cli(*args)
-        return code, json.loads(out) if out.startswith("{") else out, err
-
-    return run
-
-
-def write_file(tmp_path: Path, name: str, lines: list[list[str]]) -> Path:
-    target = tmp_path / name
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(lines)
-    return target
-
-
-def counts(report: dict) -> tuple:
-    keys = ("rows_read", "created", "updated", "unchanged", "quarantined")
-    return tuple(report[key] for key in keys)
+def run_cli(redon_json_cli):
+    return redon_json_cli
 
 
 def actions(db) -> dict[str, tuple]:
@@ -222,7 +206,7 @@ def actions(db) -> dict[str, tuple]:
 def test_sample_import_then_same_file_again(run_cli, db_session):
     code, report, err = run_cli("import", "roadmap", str(SAMPLE), *ARGS)
     assert code == 0, err
-    assert counts(report) == (9, 9, 0, 0, 0)  # 9 rows, all distinct actions, none rejected
+    assert report_counts(report) == (9, 9, 0, 0, 0)  # 9 rows, all distinct actions, none rejected
     loaded = actions(db_session)
     for action, owners, start, due, continuous, progress in EXPECTED_2024:
         assert loaded[action][0] == list(owners)
@@ -255,7 +239,7 @@ def test_excel_roadmap_with_date_and_percentage_cells(run_cli, db_session, tmp_p
     book.active["G3"].number_format = "0%"
     book.save(tmp_path / "feuille_de_route.xlsx")
     code, report, err = run_cli("import", "roadmap", str(tmp_path / "feuille_de_route.xlsx"), *ARGS)
-    assert code == 0 and counts(report) == (9, 9, 0, 0, 0), err
+    assert code == 0 and report_counts(report) == (9, 9, 0, 0, 0), err
     loaded = actions(db_session)
     first = loaded["Déployer le co-diagnostic CD/FT sur les 3 sites"]
     assert first[1:5] == ("2024-03-31", None, D(2024, 3, 31), False)
@@ -284,11 +268,11 @@ def _newer(lines: list[list[str]]) -> list[list[str]]:
 
 def test_newer_file_updates_and_records_history(run_cli, db_session, tmp_path):
     run_cli("import", "roadmap", str(SAMPLE), *ARGS)
-    newer = write_file(tmp_path, "feuille_de_route_v2.csv", _newer(sample_lines()))
+    newer = write_csv(tmp_path, "feuille_de_route_v2.csv", _newer(sample_lines()))
     code, report, err = run_cli("import", "roadmap", str(newer), *ARGS)
     assert code == 0, err
     # 10 rows: 1 new action; 3 changed (charte, stock, offre); 9 - 3 = 6 unchanged.
-    assert counts(report) == (10, 1, 3, 6, 0)
+    assert report_counts(report) == (10, 1, 3, 6, 0)
     assert db_session.scalar(select(func.count()).select_from(RoadmapAction)) == 10
     history = db_session.execute(
         select(RoadmapAction.action, RoadmapActionChange.field)
@@ -328,10 +312,10 @@ def test_bad_and_duplicate_rows_go_to_quarantine(run_cli, db_session, tmp_path):
         list(lines[1]),  # line 13: same axis, target and action as line 2
     ]
     code, report, err = run_cli(
-        "import", "roadmap", str(write_file(tmp_path, "r.csv", lines)), *ARGS
+        "import", "roadmap", str(write_csv(tmp_path, "r.csv", lines)), *ARGS
     )
     assert code == 0, err
-    assert counts(report) == (12, 9, 0, 0, 3)  # the 9 sample actions load, 3 rows rejected
+    assert report_counts(report) == (12, 9, 0, 0, 3)  # the 9 sample actions load, 3 rows rejected
     rejected = db_session.execute(
         select(QuarantinedRow.row_number, QuarantinedRow.reasons).order_by(
             QuarantinedRow.row_number
@@ -346,7 +330,7 @@ def test_bad_and_duplicate_rows_go_to_quarantine(run_cli, db_session, tmp_path):
 
 def test_missing_action_column_writes_nothing(run_cli, db_session, tmp_path):
     lines = [row[:2] + row[3:] for row in sample_lines()]
-    code, report, _ = run_cli("import", "roadmap", str(write_file(tmp_path, "r.csv", lines)), *ARGS)
+    code, report, _ = run_cli("import", "roadmap", str(write_csv(tmp_path, "r.csv", lines)), *ARGS)
     assert code == 1 and "Colonne obligatoire absente : « Étape / action »" in report["message"]
     assert db_session.scalar(select(func.count()).select_from(RoadmapAction)) == 0
     assert db_session.scalar(select(ImportBatch.status)) == "failed"
@@ -356,7 +340,7 @@ def test_no_name_or_nir_reaches_the_database(run_cli, engine, tmp_path):
     lines = sample_lines()
     lines[1][7] = "Cas signalé : NIR 1040635257392 18"  # the SOLIS sample's first person
     lines.append(["Numérique", "", "", "", "", "", "", "NIR 2 85 12 35 868 199 74"])  # rejected
-    run_cli("import", "roadmap", str(write_file(tmp_path, "r.csv", lines)), *ARGS)
+    run_cli("import", "roadmap", str(write_csv(tmp_path, "r.csv", lines)), *ARGS)
     dump = []
     with engine.connect() as connection:
         for table in ("roadmap_action", "roadmap_action_change", "quarantined_row", "import_batch"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from connectors import targets
 from connectors.profiles import match_headers
 from connectors.rows import ParseContext, RowReader
 from dashboard.models import ImportBatch, IndicatorTarget, QuarantinedRow
+from tests.helpers import report_counts, write_csv
 
 SAMPLE = Path(__file__).parent / "data" / "samples" / "cibles.csv"
 ARGS = ("--territory", "35-REDON", "--extracted-on", "2024-07-01", "--format", "json")
@@ -160,24 +160,8 @@ def test_a_bad_row_lists_every_reason():
 
 
 @pytest.fixture
-def run_cli(redon_cli):
-    def run(*args: str) -> tuple[int, dict | str, str]:
-        code, out, err = redon_cli(*args)
-        return code, json.loads(out) if out.startswith("{") else out, err
-
-    return run
-
-
-def write_file(tmp_path: Path, name: str, lines: list[list[str]]) -> Path:
-    target = tmp_path / name
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(lines)
-    return target
-
-
-def counts(report: dict) -> tuple:
-    keys = ("rows_read", "created", "updated", "unchanged", "quarantined")
-    return tuple(report[key] for key in keys)
+def run_cli(redon_json_cli):
+    return redon_json_cli
 
 
 def stored(db) -> list[tuple]:
@@ -194,7 +178,7 @@ def stored(db) -> list[tuple]:
 def test_sample_import_then_same_file_again(run_cli, db_session):
     code, report, err = run_cli("import", "targets", str(SAMPLE), *ARGS)
     assert code == 0, err
-    assert counts(report) == (8, 6, 0, 0, 2)  # 8 rows: the 6 of EXPECTED, 2 rejected
+    assert report_counts(report) == (8, 6, 0, 0, 2)  # 8 rows: the 6 of EXPECTED, 2 rejected
     assert stored(db_session) == EXPECTED
     quarantined = db_session.execute(
         select(QuarantinedRow.row_number, QuarantinedRow.reasons).order_by("row_number")
@@ -212,11 +196,11 @@ def test_newer_file_updates_one_point_and_adds_one(run_cli, db_session, tmp_path
     lines[3][3] = "90 %"  # line 4: the mid-2025 target lowered from 100 to 90
     lines.append(["taux_orientes_15j", "01/07/2025", "31/12/2025", "100 %", ""])
     code, report, err = run_cli(
-        "import", "targets", str(write_file(tmp_path, "v2.csv", lines)), *ARGS
+        "import", "targets", str(write_csv(tmp_path, "v2.csv", lines)), *ARGS
     )
     assert code == 0, err
     # 9 rows: 2 still rejected; of the 7 good ones 1 new, 1 changed, 6 - 1 = 5 unchanged.
-    assert counts(report) == (9, 1, 1, 5, 2)
+    assert report_counts(report) == (9, 1, 1, 5, 2)
     expected = list(EXPECTED)
     expected[2] = (*EXPECTED[2][:3], 90.0, None)
     expected.append(("taux_orientes_15j", D(2025, 7, 1), D(2025, 12, 31), 100.0, None))
@@ -234,14 +218,14 @@ def test_excel_sheet_with_date_and_percentage_cells(run_cli, db_session, tmp_pat
         book.active[cell].number_format = "0%"
     book.save(tmp_path / "cibles.xlsx")
     code, report, err = run_cli("import", "targets", str(tmp_path / "cibles.xlsx"), *ARGS)
-    assert code == 0 and counts(report) == (2, 2, 0, 0, 0), err
+    assert code == 0 and report_counts(report) == (2, 2, 0, 0, 0), err
     assert stored(db_session) == [EXPECTED[0], EXPECTED[3]]
 
 
 def test_duplicate_point_goes_to_quarantine(run_cli, db_session, tmp_path):
     lines = [*sample_lines(), ["taux_orientes_15j", "01/04/2024", "30/06/2024", "65", ""]]
-    code, report, _ = run_cli("import", "targets", str(write_file(tmp_path, "d.csv", lines)), *ARGS)
-    assert code == 0 and counts(report) == (9, 6, 0, 0, 3)  # line 10 repeats line 2's key
+    code, report, _ = run_cli("import", "targets", str(write_csv(tmp_path, "d.csv", lines)), *ARGS)
+    assert code == 0 and report_counts(report) == (9, 6, 0, 0, 3)  # line 10 repeats line 2's key
     reasons = db_session.scalar(
         select(QuarantinedRow.reasons).where(QuarantinedRow.row_number == 10)
     )
@@ -254,7 +238,7 @@ def test_duplicate_point_goes_to_quarantine(run_cli, db_session, tmp_path):
 
 def test_missing_target_column_writes_nothing(run_cli, db_session, tmp_path):
     lines = [row[:3] + row[4:] for row in sample_lines()]
-    code, report, _ = run_cli("import", "targets", str(write_file(tmp_path, "c.csv", lines)), *ARGS)
+    code, report, _ = run_cli("import", "targets", str(write_csv(tmp_path, "c.csv", lines)), *ARGS)
     assert code == 1 and "Colonne obligatoire absente : « Cible »" in report["message"]
     assert db_session.scalar(select(func.count()).select_from(IndicatorTarget)) == 0
     assert db_session.scalar(select(ImportBatch.status)) == "failed"

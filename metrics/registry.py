@@ -25,6 +25,7 @@ from metrics.appointments import (
     taux_absence_premier_rdv,
     taux_relance_15j,
 )
+from metrics.breakdown import Dimension
 from metrics.contracts import (
     TAUX_CONTRAT_1MOIS,
     TAUX_CONTRAT_7J,
@@ -85,6 +86,9 @@ class Indicator:
     direction: str
     compute: Callable[..., IndicatorResult]
     doc: str
+    dimensions: frozenset[Dimension]
+    # True when the indicator takes scope="stock" (default) or scope="flux".
+    scoped: bool = False
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -95,7 +99,12 @@ class Indicator:
             raise ValueError(f"Indicator {self.code} has no docstring.")
 
 
-def _indicator(definition: Definition, compute: Callable[..., IndicatorResult]) -> Indicator:
+def _indicator(
+    definition: Definition,
+    compute: Callable[..., IndicatorResult],
+    dimensions: frozenset[Dimension],
+    scoped: bool = False,
+) -> Indicator:
     return Indicator(
         code=definition.code,
         label=definition.label,
@@ -103,7 +112,18 @@ def _indicator(definition: Definition, compute: Callable[..., IndicatorResult]) 
         direction=definition.direction,
         compute=compute,
         doc=inspect.getdoc(compute) or "",
+        dimensions=dimensions,
+        scoped=scoped,
     )
+
+
+# The breakdowns each indicator can give (tests/metrics/test_registry.py checks the
+# compute functions agree): every dimension for the flows of the period, no entry-month
+# cohort for the stock at as_of, only the organisme for referents, none for a split.
+EVERY_DIMENSION = frozenset(Dimension)
+NO_COHORT = EVERY_DIMENSION - {Dimension.COHORTE}
+ORGANISME_ONLY = frozenset({Dimension.ORGANISME})
+NO_DIMENSION: frozenset[Dimension] = frozenset()
 
 
 def _registry(*indicators: Indicator) -> dict[str, Indicator]:
@@ -116,28 +136,30 @@ def _registry(*indicators: Indicator) -> dict[str, Indicator]:
 
 
 REGISTRY: dict[str, Indicator] = _registry(
-    _indicator(NOUVEAUX_ENTRANTS, nouveaux_entrants),
-    _indicator(TAUX_ORIENTES_15J, taux_orientes_15j),
-    _indicator(TAUX_ORIENTES_1MOIS, taux_orientes_1mois),
-    _indicator(TAUX_ORIENTES_6SEM, taux_orientes_6sem),
-    _indicator(DELAI_ORIENTATION, delai_orientation_median_j),
-    _indicator(TAUX_ORIENTATION, taux_orientation),
-    _indicator(REPARTITION_ORGANISME, repartition_organisme),
-    _indicator(REPARTITION_DOMINANTE, repartition_dominante),
-    _indicator(DELAI_PREMIER_ACCOMPAGNEMENT, delai_premier_accompagnement_median_j),
-    _indicator(TAUX_PREMIER_RDV_15J, taux_premier_rdv_15j),
-    _indicator(TAUX_CONTRAT_ENGAGEMENT, taux_contrat_engagement),
-    _indicator(TAUX_CONTRAT_7J, taux_contrat_7j),
-    _indicator(TAUX_CONTRAT_1MOIS, taux_contrat_1mois),
-    _indicator(TAILLE_PORTEFEUILLE, taille_portefeuille_moyenne),
-    _indicator(PART_REFERENTS_AU_DESSUS_CIBLE, part_referents_au_dessus_cible),
-    _indicator(PART_INTENSIF_15H, part_intensif_15h),
-    _indicator(TAUX_ABSENCE_PREMIER_RDV, taux_absence_premier_rdv),
-    _indicator(TAUX_RELANCE_15J, taux_relance_15j),
-    _indicator(TAUX_RETOUR_EMPLOI, taux_retour_emploi),
-    _indicator(TAUX_RETOUR_EMPLOI_DURABLE, taux_retour_emploi_durable),
-    _indicator(TAUX_SORTIE_RSA, taux_sortie_rsa),
-    _indicator(REPRISE_STOCK_AVANCEMENT, reprise_stock_avancement),
+    _indicator(NOUVEAUX_ENTRANTS, nouveaux_entrants, EVERY_DIMENSION),
+    _indicator(TAUX_ORIENTES_15J, taux_orientes_15j, EVERY_DIMENSION),
+    _indicator(TAUX_ORIENTES_1MOIS, taux_orientes_1mois, EVERY_DIMENSION),
+    _indicator(TAUX_ORIENTES_6SEM, taux_orientes_6sem, EVERY_DIMENSION),
+    _indicator(DELAI_ORIENTATION, delai_orientation_median_j, EVERY_DIMENSION),
+    _indicator(TAUX_ORIENTATION, taux_orientation, NO_COHORT),
+    _indicator(REPARTITION_ORGANISME, repartition_organisme, NO_DIMENSION, scoped=True),
+    _indicator(REPARTITION_DOMINANTE, repartition_dominante, NO_DIMENSION, scoped=True),
+    _indicator(
+        DELAI_PREMIER_ACCOMPAGNEMENT, delai_premier_accompagnement_median_j, EVERY_DIMENSION
+    ),
+    _indicator(TAUX_PREMIER_RDV_15J, taux_premier_rdv_15j, EVERY_DIMENSION),
+    _indicator(TAUX_CONTRAT_ENGAGEMENT, taux_contrat_engagement, NO_COHORT),
+    _indicator(TAUX_CONTRAT_7J, taux_contrat_7j, EVERY_DIMENSION),
+    _indicator(TAUX_CONTRAT_1MOIS, taux_contrat_1mois, EVERY_DIMENSION),
+    _indicator(TAILLE_PORTEFEUILLE, taille_portefeuille_moyenne, ORGANISME_ONLY),
+    _indicator(PART_REFERENTS_AU_DESSUS_CIBLE, part_referents_au_dessus_cible, ORGANISME_ONLY),
+    _indicator(PART_INTENSIF_15H, part_intensif_15h, NO_COHORT),
+    _indicator(TAUX_ABSENCE_PREMIER_RDV, taux_absence_premier_rdv, EVERY_DIMENSION),
+    _indicator(TAUX_RELANCE_15J, taux_relance_15j, EVERY_DIMENSION),
+    _indicator(TAUX_RETOUR_EMPLOI, taux_retour_emploi, NO_COHORT),
+    _indicator(TAUX_RETOUR_EMPLOI_DURABLE, taux_retour_emploi_durable, NO_COHORT),
+    _indicator(TAUX_SORTIE_RSA, taux_sortie_rsa, NO_COHORT),
+    _indicator(REPRISE_STOCK_AVANCEMENT, reprise_stock_avancement, NO_COHORT),
 )
 
 

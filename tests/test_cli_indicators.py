@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli_indicators import UNSUPPORTED_BY
 from dashboard.demo import generate_demo
-from metrics.breakdown import Dimension
 from metrics.registry import REGISTRY
 from tests.metrics.demo_frames import frames_from_demo
 
@@ -52,8 +50,10 @@ def test_csv_and_table_formats(solis_loaded):
     code, out, _ = solis_loaded("indicators", *PERIOD, "--as-of", "2024-07-01", "--format", "csv")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "code;label;value;numerator;denominator;unit"
-    assert "taux_orientation;Taux d'orientation" in out and ";76.5;13;17;%" in out
+    assert lines[0] == (
+        "code;label;value;numerator;denominator;unit;target;trajectory_value;status;suppressed"
+    )
+    assert "taux_orientation;Taux d'orientation" in out and ";76.5;13;17;%;;;;False" in out
     assert len(lines) == 1 + len(REGISTRY)
     code, out, _ = solis_loaded("indicators", *PERIOD, "--as-of", "2024-07-01")
     assert code == 0 and "76.5" in out
@@ -90,27 +90,6 @@ def test_breakdown_by_age_band(solis_loaded):
     # 2235053 (2005) not -> 4 / 5.
     assert (breakdown["<26"]["numerator"], breakdown["<26"]["denominator"]) == (4, 5)
     assert _by_code(out)["repartition_organisme"]["breakdown"] is not None
-
-
-def test_unsupported_breakdowns_match_the_engine():
-    frames = frames_from_demo(generate_demo(size=60))
-    for code, indicator in REGISTRY.items():
-        for dimension in Dimension:
-            try:
-                indicator.compute(
-                    frames,
-                    period_start=dt.date(2024, 1, 1),
-                    period_end=dt.date(2024, 12, 31),
-                    as_of=dt.date(2024, 12, 31),
-                    by=dimension.value,
-                )
-                supported = True
-            except ValueError:
-                supported = False
-            assert supported == (dimension.value not in UNSUPPORTED_BY.get(code, set())), (
-                code,
-                dimension,
-            )
 
 
 def test_frames_read_from_the_database_give_the_engine_the_same_figures(db_session):

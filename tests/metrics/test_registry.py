@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 
 import pytest
@@ -140,3 +141,31 @@ def test_unknown_dimension_is_a_programmer_error(code):
 def test_compute_all_wants_frames():
     with pytest.raises(ValueError, match="Frames"):
         compute_all({}, d("2024-03-01"), d("2024-03-31"), d("2024-06-30"))
+
+
+def _accepts(indicator, frames, **options) -> bool:
+    try:
+        indicator.compute(
+            frames,
+            period_start=dt.date(2024, 1, 1),
+            period_end=dt.date(2024, 12, 31),
+            as_of=dt.date(2024, 12, 31),
+            **options,
+        )
+    except (ValueError, TypeError):  # a refused dimension, or no `scope` parameter
+        return False
+    return True
+
+
+def test_the_registry_lists_exactly_the_breakdowns_each_indicator_gives():
+    from dashboard.demo import generate_demo
+    from metrics.breakdown import Dimension
+    from tests.metrics.demo_frames import frames_from_demo
+
+    frames = frames_from_demo(generate_demo(size=60))
+    for code, indicator in REGISTRY.items():
+        for dimension in Dimension:
+            assert _accepts(indicator, frames, by=dimension.value) == (
+                dimension in indicator.dimensions
+            ), (code, dimension)
+        assert _accepts(indicator, frames, scope="flux") == indicator.scoped, code

@@ -13,6 +13,7 @@ import click
 from dashboard.cli_common import BadArgument, DateParam, open_db
 from dashboard.cli_imports import register_import_commands
 from dashboard.cli_indicators import indicators_command
+from dashboard.cli_roadmap import roadmap_command
 from dashboard.config import ConfigError, load_settings
 from dashboard.db import init_db, make_engine, schema_is_current
 from dashboard.models import Role
@@ -181,6 +182,7 @@ def scheduler_command() -> None:
 
 register_import_commands(cli)
 cli.add_command(indicators_command)
+cli.add_command(roadmap_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,58 +2,60 @@
 
 from __future__ import annotations
 
-import calendar
 import csv
-import datetime as dt
 import io
 import json
-import re
 
 import click
 
 from dashboard.cli_common import BadArgument, DateParam, open_db
-from dashboard.facts import latest_solis_extraction, load_frames, territory_by_code
+from dashboard.config import load_settings
+from dashboard.facts import territory_by_code
+from dashboard.facts_cache import load_territory_facts
+from dashboard.indicator_service import (
+    IndicatorRequestError,
+    compute_indicators,
+    indicators_payload,
+    parse_request,
+)
 from metrics.breakdown import Dimension
-from metrics.params import Params
-from metrics.registry import REGISTRY
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-SCOPED = {"repartition_organisme", "repartition_dominante"}
-# Breakdowns an indicator cannot give (kept in step with metrics/ by
-# tests/test_cli_indicators.py; to move into the registry).
-ALL_DIMENSIONS = frozenset(d.value for d in Dimension)
-PORTFOLIO_ONLY_BY_ORGANISME = ALL_DIMENSIONS - {"organisme"}
-UNSUPPORTED_BY: dict[str, frozenset[str]] = {
-    "taux_orientation": frozenset({"cohorte"}),
-    "taux_contrat_engagement": frozenset({"cohorte"}),
-    "part_intensif_15h": frozenset({"cohorte"}),
-    "taux_retour_emploi": frozenset({"cohorte"}),
-    "taux_retour_emploi_durable": frozenset({"cohorte"}),
-    "taux_sortie_rsa": frozenset({"cohorte"}),
-    "reprise_stock_avancement": frozenset({"cohorte"}),
-    "repartition_organisme": ALL_DIMENSIONS,
-    "repartition_dominante": ALL_DIMENSIONS,
-    "taille_portefeuille_moyenne": PORTFOLIO_ONLY_BY_ORGANISME,
-    "part_referents_au_dessus_cible": PORTFOLIO_ONLY_BY_ORGANISME,
+CSV_COLUMNS = (
+    "code",
+    "label",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "target",
+    "trajectory_value",
+    "status",
+    "suppressed",
+)
+OPTION_NAMES = {
+    "from": "--from",
+    "to": "--to",
+    "as_of": "--as-of",
+    "by": "--by",
+    "scope": "--scope",
 }
-CSV_COLUMNS = ("code", "label", "value", "numerator", "denominator", "unit")
 
 
-def _month(value: str, option: str, last_day: bool) -> dt.date:
-    match = MONTH.match(value.strip())
-    if not match:
-        raise BadArgument(f"{option} attend un mois au format AAAA-MM (reçu : {value!r}).")
-    year, month = int(match[1]), int(match[2])
-    return dt.date(year, month, calendar.monthrange(year, month)[1] if last_day else 1)
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _table(results: list[dict]) -> str:
-    lines = [f"{'indicateur':<40} {'valeur':>10} {'numérateur':>11} {'dénominateur':>13}  unité"]
+    lines = [
+        f"{'indicateur':<40} {'valeur':>10} {'numérateur':>11} {'dénominateur':>13}  "
+        f"{'unité':<9} {'cible':>7} {'trajectoire':>11}  statut"
+    ]
     for item in results:
-        value = "n.d." if item["value"] is None else str(item["value"])
+        value = "secret" if item["suppressed"] else _cell(item["value"]) or "n.d."
         lines.append(
-            f"{item['label'][:40]:<40} {value:>10} {item['numerator'] or '':>11} "
-            f"{item['denominator'] or '':>13}  {item['unit']}"
+            f"{item['label'][:40]:<40} {value:>10} {_cell(item['numerator']):>11} "
+            f"{_cell(item['denominator']):>13}  {item['unit']:<9} {_cell(item['target']):>7} "
+            f"{_cell(item['trajectory_value']):>11}  {_cell(item['status'])}"
         )
     return "\n".join(lines)
 
@@ -63,7 +65,7 @@ def _csv(results: list[dict]) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for item in results:
-        writer.writerow(["" if item[key] is None else item[key] for key in CSV_COLUMNS])
+        writer.writerow([_cell(item[key]) for key in CSV_COLUMNS])
     return buffer.getvalue().rstrip("\n")
 
 
@@ -75,49 +77,35 @@ def _csv(results: list[dict]) -> str:
 @click.option("--by", type=click.Choice([d.value for d in Dimension]), help="Ventilation.")
 @click.option("--scope", type=click.Choice(["stock", "flux"]), default="stock", show_default=True)
 @click.option(
+    "--disclosure",
+    is_flag=True,
+    help="Applique le secret statistique, comme pour les rôles copil et national.",
+)
+@click.option(
     "--format",
     "output",
     type=click.Choice(["json", "csv", "table"]),
     default="table",
     show_default=True,
 )
-def indicators_command(territory_code, month_from, month_to, as_of, by, scope, output) -> None:
-    period_start = _month(month_from, "--from", last_day=False)
-    period_end = _month(month_to, "--to", last_day=True)
-    if period_start > period_end:
-        raise BadArgument(f"--from ({month_from}) est postérieur à --to ({month_to}).")
+def indicators_command(
+    territory_code, month_from, month_to, as_of, by, scope, disclosure, output
+) -> None:
+    try:
+        request = parse_request(month_from, month_to, as_of, by, scope, names=OPTION_NAMES)
+    except IndicatorRequestError as error:
+        raise BadArgument(error.message) from error
     with open_db() as db:
         territory = territory_by_code(db, territory_code)
         if territory is None:
             raise BadArgument(
                 f"Territoire inconnu : {territory_code}. Voir « pilotage territory list »."
             )
-        as_of = as_of or latest_solis_extraction(db, territory.id) or dt.date.today()
-        frames = load_frames(db, territory.id)
-        params = Params(pilot_start=territory.pilot_start)
-    results = []
-    for code, indicator in REGISTRY.items():
-        options: dict[str, str] = {}
-        if by and by not in UNSUPPORTED_BY.get(code, frozenset()):
-            options["by"] = by
-        if code in SCOPED:
-            options["scope"] = scope
-        result = indicator.compute(
-            frames,
-            period_start=period_start,
-            period_end=period_end,
-            as_of=as_of,
-            params=params,
-            **options,
-        )
-        results.append(result.as_dict())
+        facts = load_territory_facts(db, territory)
+    threshold = load_settings().disclosure_threshold if disclosure else None
+    results = compute_indicators(facts, request, threshold)
     if output == "json":
-        payload = {
-            "territory": territory.code,
-            "period": {"from": month_from, "to": month_to},
-            "as_of": as_of.isoformat(),
-            "indicators": results,
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        click.echo(json.dumps(indicators_payload(facts, request, results), ensure_ascii=False))
     else:
-        click.echo(_csv(results) if output == "csv" else _table(results))
+        rows = [result.as_dict() for result in results]
+        click.echo(_csv(rows) if output == "csv" else _table(rows))

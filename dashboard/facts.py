@@ -6,8 +6,6 @@ page queries); metrics/ only ever sees the polars frames.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -17,10 +15,9 @@ from dashboard.models import (
     Appointment,
     Beneficiary,
     Contract,
-    DataSource,
     EmploymentOutcome,
     ImportBatch,
-    ImportStatus,
+    IndicatorTarget,
     Orientation,
     Referent,
     RightsPeriod,
@@ -38,6 +35,8 @@ from metrics.frames import (
     RIGHTS_SCHEMA,
     Frames,
 )
+from metrics.params import Params
+from metrics.trajectory import TargetPoint
 
 
 def _frame(db: Session, query: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -118,16 +117,50 @@ def load_frames(db: Session, territory_id: int) -> Frames:
     )
 
 
-def latest_solis_extraction(db: Session, territory_id: int) -> dt.date | None:
-    """The date of the newest loaded SOLIS (or demo) extraction: the default `as_of`."""
-    return db.scalar(
-        select(func.max(ImportBatch.extracted_on)).where(
-            ImportBatch.territory_id == territory_id,
-            ImportBatch.source.in_([DataSource.SOLIS, DataSource.DEMO]),
-            ImportBatch.status == ImportStatus.LOADED,
+def territory_by_code(db: Session, code: str) -> Territory | None:
+    return db.scalar(select(Territory).where(Territory.code == code.strip().upper()))
+
+
+def load_targets(db: Session, territory_id: int) -> dict[str, list[TargetPoint]]:
+    """The territory's trajectory points, per indicator code."""
+    rows = db.execute(
+        select(
+            IndicatorTarget.indicator_code,
+            IndicatorTarget.period_start,
+            IndicatorTarget.period_end,
+            IndicatorTarget.target_value,
+            IndicatorTarget.baseline_value,
         )
+        .where(IndicatorTarget.territory_id == territory_id)
+        .order_by(IndicatorTarget.indicator_code, IndicatorTarget.period_end)
+    )
+    targets: dict[str, list[TargetPoint]] = {}
+    for code, start, end, target, baseline in rows:
+        targets.setdefault(code, []).append(TargetPoint(start, end, target, baseline))
+    return targets
+
+
+def territory_params(territory: Territory) -> Params:
+    """The territory's indicator thresholds over the defaults, with its pilot start."""
+    return Params.from_mapping(
+        {**(territory.indicator_params or {}), "pilot_start": territory.pilot_start}
     )
 
 
-def territory_by_code(db: Session, code: str) -> Territory | None:
-    return db.scalar(select(Territory).where(Territory.code == code.strip().upper()))
+def facts_version(db: Session, territory_id: int) -> tuple[int, ...]:
+    """Changes whenever an import batch lands or a target is added, replaced or removed.
+
+    Batches are never updated after they finish and targets are replaced, not
+    edited in place (dashboard/facts_cache.py relies on both).
+    """
+    batches = db.execute(
+        select(func.count(ImportBatch.id), func.coalesce(func.max(ImportBatch.id), 0)).where(
+            ImportBatch.territory_id == territory_id
+        )
+    ).one()
+    targets = db.execute(
+        select(
+            func.count(IndicatorTarget.id), func.coalesce(func.max(IndicatorTarget.id), 0)
+        ).where(IndicatorTarget.territory_id == territory_id)
+    ).one()
+    return (*batches, *targets)

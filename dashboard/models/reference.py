@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dashboard.models.base import Base, created_at_column, enum_type, territory_fk
@@ -23,6 +23,11 @@ class Territory(Base):
     name: Mapped[str] = mapped_column(String(200))
     departement_code: Mapped[str | None] = mapped_column(String(3))
     pilot_start: Mapped[dt.date | None] = mapped_column(Date)
+    # The territory's own indicator thresholds (metrics.params.Params field -> value),
+    # e.g. {"orientation_days": 30}; empty = the pilot's defaults.
+    indicator_params: Mapped[dict[str, int]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory.id", ondelete="RESTRICT"), index=True
     )

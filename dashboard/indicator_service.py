@@ -1,0 +1,191 @@
+"""The one path from a request for indicators to published figures.
+
+The CLI (`pilotage indicators`), the API (/api/v1/indicators), the pages and
+the national export all go through here, so they cannot disagree:
+
+    parse_request(strings)  ->  IndicatorRequest      (French errors naming the parameter)
+    compute_indicators(facts, request, threshold)      (engine + targets + disclosure)
+    indicators_payload(facts, request, results)        (the JSON of the CLI and the API)
+
+Disclosure follows the audience: `copil` and `national` see aggregates
+(small cells suppressed, docs/indicators.md "Secret statistique");
+operational roles (`comop`, `projet`, `admin`) see exact values.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dashboard.facts_cache import TerritoryFacts
+from dashboard.models import Role
+from metrics.breakdown import Dimension
+from metrics.disclosure import disclose
+from metrics.registry import REGISTRY
+from metrics.result import IndicatorResult
+from metrics.trajectory import with_target
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+SCOPES = ("stock", "flux")
+AGGREGATE_ROLES = frozenset({Role.COPIL, Role.NATIONAL})
+
+
+class IndicatorRequestError(ValueError):
+    """A bad parameter, in a French sentence, with the parameter's name for the API."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IndicatorRequest:
+    """What to compute: the period (whole months), as_of, a breakdown, the split's scope."""
+
+    period_start: dt.date
+    period_end: dt.date
+    month_from: str
+    month_to: str
+    as_of: dt.date | None = None
+    by: Dimension | None = None
+    scope: str = "stock"
+    codes: tuple[str, ...] | None = None
+
+
+def month_bounds(value: str, parameter: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month written AAAA-MM."""
+    match = MONTH.match((value or "").strip())
+    if not match:
+        raise IndicatorRequestError(
+            parameter, f"{parameter} attend un mois au format AAAA-MM (reçu : {value!r})."
+        )
+    year, month = int(match[1]), int(match[2])
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_request(
+    month_from: str | None,
+    month_to: str | None,
+    as_of: str | dt.date | None = None,
+    by: str | None = None,
+    scope: str | None = None,
+    codes: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> IndicatorRequest:
+    """Check and convert the parameters; `names` renames them in messages (`from` -> `--from`)."""
+    label = {"from": "from", "to": "to", "as_of": "as_of", "by": "by", "scope": "scope"}
+    label.update(names or {})
+    if not month_from:
+        raise IndicatorRequestError("from", f"{label['from']} est obligatoire (mois AAAA-MM).")
+    if not month_to:
+        raise IndicatorRequestError("to", f"{label['to']} est obligatoire (mois AAAA-MM).")
+    period_start, _ = month_bounds(month_from, label["from"])
+    _, period_end = month_bounds(month_to, label["to"])
+    if period_start > period_end:
+        raise IndicatorRequestError(
+            "to", f"{label['from']} ({month_from}) est postérieur à {label['to']} ({month_to})."
+        )
+    day = _as_of(as_of, label["as_of"])
+    dimension = None
+    if by:
+        try:
+            dimension = Dimension(by)
+        except ValueError:
+            known = ", ".join(item.value for item in Dimension)
+            raise IndicatorRequestError(
+                "by", f"Ventilation inconnue : {by!r}. Valeurs possibles : {known}."
+            ) from None
+    chosen_scope = scope or "stock"
+    if chosen_scope not in SCOPES:
+        raise IndicatorRequestError(
+            "scope", f"{label['scope']} vaut « stock » ou « flux » (reçu : {scope!r})."
+        )
+    if codes:
+        unknown = [code for code in codes if code not in REGISTRY]
+        if unknown:
+            raise IndicatorRequestError(
+                "indicators", f"Indicateur(s) inconnu(s) : {', '.join(unknown)}."
+            )
+    return IndicatorRequest(
+        period_start=period_start,
+        period_end=period_end,
+        month_from=month_from.strip(),
+        month_to=month_to.strip(),
+        as_of=day,
+        by=dimension,
+        scope=chosen_scope,
+        codes=tuple(codes) if codes else None,
+    )
+
+
+def _as_of(value: str | dt.date | None, parameter: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise IndicatorRequestError(
+            "as_of", f"{parameter} attend une date au format AAAA-MM-JJ (reçu : {value!r})."
+        ) from None
+
+
+def disclosure_threshold(role: Role | str, threshold: int) -> int | None:
+    """The threshold for this role's audience, None when it sees exact values."""
+    return threshold if Role(role) in AGGREGATE_ROLES else None
+
+
+def effective_as_of(facts: TerritoryFacts, request: IndicatorRequest) -> dt.date:
+    """as_of asked for, else the newest SOLIS extraction, else today."""
+    return request.as_of or facts.latest_solis or dt.date.today()
+
+
+def compute_indicators(
+    facts: TerritoryFacts,
+    request: IndicatorRequest,
+    threshold: int | None,
+) -> list[IndicatorResult]:
+    """Every asked indicator with its target, trajectory and status; suppressed if asked.
+
+    An indicator that cannot give the asked breakdown is given without one
+    (its `breakdown` stays null), like an unbroken figure in a table of splits.
+    """
+    as_of = effective_as_of(facts, request)
+    codes = request.codes or tuple(REGISTRY)
+    results = []
+    for code in codes:
+        indicator = REGISTRY[code]
+        options: dict[str, object] = {}
+        if request.by is not None and request.by in indicator.dimensions:
+            options["by"] = request.by
+        if indicator.scoped:
+            options["scope"] = request.scope
+        result = indicator.compute(
+            facts.frames,
+            period_start=request.period_start,
+            period_end=request.period_end,
+            as_of=as_of,
+            params=facts.params,
+            **options,
+        )
+        result = with_target(result, facts.targets.get(code, []), as_of, indicator.direction)
+        if threshold is not None:
+            result = disclose(result, threshold)
+        results.append(result)
+    return results
+
+
+def indicators_payload(
+    facts: TerritoryFacts, request: IndicatorRequest, results: list[IndicatorResult]
+) -> dict:
+    """The JSON shared by `pilotage indicators --format json` and GET /api/v1/indicators."""
+    return {
+        "territory": facts.code,
+        "period": {"from": request.month_from, "to": request.month_to},
+        "as_of": effective_as_of(facts, request).isoformat(),
+        "indicators": [result.as_dict() for result in results],
+    }

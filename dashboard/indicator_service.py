@@ -19,8 +19,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from dashboard.auth import SessionUser
 from dashboard.facts_cache import TerritoryFacts
-from dashboard.models import Role
+from dashboard.models import Role, Territory
+from dashboard.state import get_state
 from metrics.breakdown import Dimension
 from metrics.disclosure import disclose
 from metrics.registry import REGISTRY
@@ -177,6 +181,19 @@ def compute_indicators(
             result = disclose(result, threshold)
         results.append(result)
     return results
+
+
+def published_indicators(
+    db: Session, user: SessionUser, territory: Territory, request: IndicatorRequest
+) -> tuple[TerritoryFacts, list[IndicatorResult]]:
+    """What `user` may see of a territory's indicators, through the app's facts cache.
+
+    The caller has resolved `territory` with dashboard.scope.resolve_territory.
+    """
+    state = get_state()
+    facts = state.facts_cache.get(db, territory)
+    threshold = disclosure_threshold(user.role, state.settings.disclosure_threshold)
+    return facts, compute_indicators(facts, request, threshold)
 
 
 def indicators_payload(

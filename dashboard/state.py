@@ -1,14 +1,15 @@
-"""What one application instance holds: its settings, engine and session factory."""
+"""What one application instance holds: settings, engine, session factory, facts cache."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import Settings
+from dashboard.facts_cache import FactsCache
 
 EXTENSION_KEY = "pilotage"
 
@@ -18,6 +19,8 @@ class AppState:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    # Each territory's facts between requests (dashboard/facts_cache.py).
+    facts_cache: FactsCache = field(default_factory=FactsCache)
 
 
 def attach_state(server: Flask, state: AppState) -> None:

@@ -7,10 +7,17 @@ per worker — gets its own complete set.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 import dash
 
-from callbacks import home
+from callbacks import filters
+from layouts import available_pages
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    home.register(app)
+    filters.register(app)
+    for entry in available_pages():
+        if importlib.util.find_spec(f"callbacks.{entry.module}"):
+            importlib.import_module(f"callbacks.{entry.module}").register(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 from flask_login import current_user
 
 from layouts import ids
@@ -36,7 +36,14 @@ def _header() -> html.Header:
 
 
 def _navigation() -> html.Nav:
-    links = [html.Li(html.A(page.label, href=page.path)) for page in pages_for(current_user.role)]
+    from layouts import available_pages  # the package imports this module
+
+    available = set(available_pages())
+    links = [
+        html.Li(html.A(page.label, href=page.path))
+        for page in pages_for(current_user.role)
+        if page in available
+    ]
     return html.Nav(html.Ul(links), className="site-nav", id=ids.NAV, **{"aria-label": "Menu"})
 
 
@@ -47,6 +54,7 @@ def frame_layout() -> html.Div:
         return html.Div(dash.page_container)
     return html.Div(
         [
+            dcc.Location(id=ids.URL, refresh=False),
             html.A("Aller au contenu", href="#main", className="skip-link"),
             _header(),
             _navigation(),

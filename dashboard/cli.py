@@ -63,6 +63,23 @@ def territory_add(code, name, departement, pilot_start, parent_code) -> None:
         click.echo(f"Territoire {created.code} ({created.name}) créé.")
 
 
+@territory.command("params", help="Affiche ou change les seuils des indicateurs d'un territoire.")
+@click.argument("code")
+@click.argument("settings", nargs=-1, metavar="[CLE=VALEUR]...")
+@click.option("--reset", is_flag=True, help="Revient aux seuils par défaut du pilote.")
+def territory_params_command(code, settings, reset) -> None:
+    from dashboard.territories import set_indicator_params
+
+    with open_db() as db:
+        try:
+            params = set_indicator_params(db, code, settings, reset=reset)
+        except TerritoryError as error:
+            raise BadArgument(str(error)) from error
+        db.commit()
+    for name, value in params.items():
+        click.echo(f"{name} = {value}")
+
+
 @territory.command("list", help="Liste les territoires.")
 def territory_list() -> None:
     from dashboard.queries import list_territories

@@ -6,6 +6,8 @@ page queries); metrics/ only ever sees the polars frames.
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -147,8 +149,9 @@ def territory_params(territory: Territory) -> Params:
     )
 
 
-def facts_version(db: Session, territory_id: int) -> tuple[int, ...]:
-    """Changes whenever an import batch lands or a target is added, replaced or removed.
+def facts_version(db: Session, territory_id: int) -> tuple[object, ...]:
+    """Changes whenever an import batch lands, a target is added, replaced or removed,
+    or the territory's thresholds or pilot start change.
 
     Batches are never updated after they finish and targets are replaced, not
     edited in place (dashboard/facts_cache.py relies on both).
@@ -163,4 +166,10 @@ def facts_version(db: Session, territory_id: int) -> tuple[int, ...]:
             func.count(IndicatorTarget.id), func.coalesce(func.max(IndicatorTarget.id), 0)
         ).where(IndicatorTarget.territory_id == territory_id)
     ).one()
-    return (*batches, *targets)
+    settings = db.execute(
+        select(Territory.indicator_params, Territory.pilot_start).where(
+            Territory.id == territory_id
+        )
+    ).one()
+    params = json.dumps(settings[0] or {}, sort_keys=True)
+    return (*batches, *targets, params, settings[1])

@@ -43,7 +43,7 @@ class TerritoryFacts:
     targets: dict[str, list[TargetPoint]]
     params: Params
     extractions: dict[str, dt.date]
-    version: tuple[int, ...]
+    version: tuple[object, ...]
 
     @property
     def latest_solis(self) -> dt.date | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.models import Territory
+from metrics.params import Params
 
 NATIONAL_CODE = "FR"
 NATIONAL_NAME = "France (niveau national)"
@@ -82,3 +84,34 @@ def add_territory(
     db.add(territory)
     db.flush()
     return territory
+
+
+def set_indicator_params(
+    db: Session, code: str, settings: tuple[str, ...] | list[str], reset: bool = False
+) -> dict[str, int | str]:
+    """Change a territory's indicator thresholds (`orientation_days=30`...); all of them back.
+
+    Every threshold is shown, the territory's own values over the defaults.
+    Changing them changes the figures: the facts cache sees it on its next
+    check (the territory row is re-read with the facts).
+    """
+    territory = get_territory(db, code)
+    known = {item.name: item for item in fields(Params) if item.name != "pilot_start"}
+    values: dict[str, int] = {} if reset else dict(territory.indicator_params or {})
+    for setting in settings:
+        name, sep, raw = setting.partition("=")
+        name = name.strip()
+        if not sep or name not in known:
+            names = ", ".join(sorted(known))
+            raise TerritoryError(f"Réglage inconnu : {setting!r}. Réglages possibles : {names}.")
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            raise TerritoryError(f"{name} attend un nombre entier (reçu : {raw!r}).") from None
+        if number < 1:
+            raise TerritoryError(f"{name} doit être un entier positif (reçu : {number}).")
+        values[name] = number
+    territory.indicator_params = values
+    db.flush()
+    effective = Params.from_mapping(values)
+    return {name: getattr(effective, name) for name in known}

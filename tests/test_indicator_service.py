@@ -194,21 +194,47 @@ def test_disclosure_hides_the_sample_small_figures(sample_with_targets):
     assert any(item["suppressed"] for item in shown.values())
 
 
-def test_a_territory_threshold_changes_the_figures(sample_with_targets, db_session, settings):
-    """Params set on the territory reach the engine (15 days -> 45 days here)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    before = _indicators(sample_with_targets)["taux_orientes_15j"]
-    engine = create_engine(settings.database_url)
-    with Session(engine) as db:
-        territory = territory_by_code(db, "35-REDON")
-        territory.indicator_params = {"orientation_days": 45}
-        db.commit()
-    engine.dispose()
-    after = _indicators(sample_with_targets)["taux_orientes_15j"]
-    assert after["details"]["fenetre"] != before["details"]["fenetre"]
+def test_a_territory_threshold_changes_the_figures(sample_with_targets):
+    """`pilotage territory params` reaches the engine (15 days -> 45 days here)."""
+    cli = sample_with_targets
+    before = _indicators(cli)["taux_orientes_15j"]
+    code, out, err = cli("territory", "params", "35-REDON", "orientation_days=45")
+    assert code == 0, err
+    assert "orientation_days = 45" in out and "contract_days = 7" in out
+    after = _indicators(cli)["taux_orientes_15j"]
+    # The window is the rule's text: "T0 + 14 jours" before, "T0 + 44 jours" after.
+    assert (before["details"]["fenetre"], after["details"]["fenetre"]) == (
+        "T0 + 14 jours",
+        "T0 + 44 jours",
+    )
     assert after["numerator"] >= before["numerator"]
+    code, out, _ = cli("territory", "params", "35-REDON", "--reset")
+    assert code == 0 and "orientation_days = 15" in out
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("orientation=30", "Réglage inconnu : 'orientation=30'."),
+        ("orientation_days=quinze", "orientation_days attend un nombre entier"),
+        ("orientation_days=0", "orientation_days doit être un entier positif (reçu : 0)."),
+    ],
+)
+def test_bad_territory_params_are_refused(redon_cli, setting, message):
+    code, _, err = redon_cli("territory", "params", "35-REDON", setting)
+    assert code == 2 and message in err
+
+
+def test_the_cache_sees_a_threshold_change(db_session):
+    territory = make_territory(db_session, "35-REDON")
+    db_session.commit()
+    clock = FakeClock()
+    cache = FactsCache(check_seconds=0, clock=clock)
+    assert cache.get(db_session, territory).params.orientation_days == 15
+    territory.indicator_params = {"orientation_days": 30}
+    db_session.commit()
+    assert cache.get(db_session, territory).params.orientation_days == 30
+    assert cache.loads == 2
 
 
 def test_compute_indicators_gives_a_breakdown_only_where_it_exists(db_session):

@@ -13,14 +13,22 @@ from layouts.filters import FilterError, PageFilters, parse_filters, period_opti
 @pytest.mark.parametrize(
     ("query", "expected", "label"),
     [
-        ("?territoire=35-redon&periode=2024-T3", ("35-REDON", "trimestre", "2024-07", "2024-09"), "T3 2024"),
+        (
+            "?territoire=35-redon&periode=2024-T3",
+            ("35-REDON", "trimestre", "2024-07", "2024-09"),
+            "T3 2024",
+        ),
         ("periode=2024", (None, "annee", "2024-01", "2024-12"), "Année 2024"),
         ("?periode=2024-02", (None, "mois", "2024-02", "2024-02"), "Février 2024"),
-        ("?du=2023-11&au=2024-06", (None, "personnalise", "2023-11", "2024-06"), "Novembre 2023 – juin 2024"),
+        (
+            "?du=2023-11&au=2024-06",
+            (None, "personnalise", "2023-11", "2024-06"),
+            "Novembre 2023 – juin 2024",
+        ),
         ("", (None, "annee", None, None), "Année en cours"),
         (None, (None, "annee", None, None), "Année en cours"),
     ],
-)  # fmt: skip
+)
 def test_filters_read_from_the_query_string(query, expected, label):
     filters = parse_filters(query)
     assert (filters.territory, filters.kind, filters.month_from, filters.month_to) == expected

@@ -84,6 +84,8 @@ def require_role(module: str) -> SessionUser:
 
 def page_context(search: str | None, module: str) -> PageContext:
     user = require_role(module)
+    if search is not None and not isinstance(search, str):
+        raise PageError("Adresse de la page illisible.")
     try:
         filters = parse_filters(search)
     except FilterError as error:

@@ -7,6 +7,7 @@ it (dcc.Location refresh=False), and the pages read it back.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qsl
 
 import dash
 from dash import Input, Output, State, no_update
@@ -19,8 +20,19 @@ from layouts.filters import FilterError, PageFilters, parse_filters, period_opti
 from layouts.format import format_date
 from layouts.home import SOURCE_LABELS
 
+SHARED_KEYS = frozenset({"territoire", "periode", "du", "au"})
 
-def _filters(search: str | None) -> PageFilters:
+
+def page_params(search: str | None) -> dict[str, str]:
+    """The query parameters a page adds to the shared ones (kept when the filters change)."""
+    return {
+        key: value for key, value in parse_qsl((search or "").lstrip("?")) if key not in SHARED_KEYS
+    }
+
+
+def _filters(search: object) -> PageFilters:
+    if search is not None and not isinstance(search, str):
+        return PageFilters()  # a forged payload: the user's defaults, nothing more
     try:
         return parse_filters(search)
     except FilterError:
@@ -45,8 +57,11 @@ def register(app: dash.Dash) -> None:
         Output(ids.FILTER_TERRITORY_BOX, "hidden"),
         Output(ids.FILTER_FRESHNESS, "children"),
         Input(ids.URL, "search"),
+        # The bar's own id: a page inserted by the router only fires callbacks with an
+        # input inside it, so without this the bar would stay empty on first load.
+        Input(ids.FILTER_TERRITORY_BOX, "id"),
     )
-    def fill_territories(search: str | None):
+    def fill_territories(search: str | None, _bar: str):
         filters = _filters(search)
         with open_session() as db:
             choices = territory_choices(db, current_user)
@@ -102,7 +117,7 @@ def register(app: dash.Dash) -> None:
             if not period:
                 return no_update
             wanted = PageFilters(territory, kind or "annee", period)
-        query = wanted.query()
+        query = wanted.query(**page_params(search))
         if query == (search or "") or (wanted == current):
             return no_update
         return query

@@ -13,7 +13,13 @@ import click
 
 from dashboard.cli_common import BadArgument, DateParam, open_db
 from dashboard.facts import territory_by_code
-from dashboard.roadmap import RoadmapStatusError, load_roadmap, parse_status, roadmap_payload
+from dashboard.roadmap import (
+    RoadmapStatusError,
+    due_payload,
+    load_roadmap,
+    parse_status,
+    roadmap_payload,
+)
 from metrics.roadmap_status import DEFAULT_WINDOW_DAYS, RoadmapStatus
 
 CSV_COLUMNS = (
@@ -98,6 +104,60 @@ def _csv(payload: dict[str, Any]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
+DUE_CSV_COLUMNS = (
+    "owner",
+    "axis",
+    "target",
+    "action",
+    "deadline_text",
+    "due",
+    "days",
+    "status",
+    "status_label",
+)
+MAX_DUE_WITHIN = 366
+
+
+def _days(days: int) -> str:
+    """-3 -> "3 j de retard", 0 -> "aujourd'hui", 5 -> "dans 5 j"."""
+    if days < 0:
+        return f"{-days} j de retard"
+    return "aujourd'hui" if days == 0 else f"dans {days} j"
+
+
+def _due_table(payload: dict[str, Any]) -> str:
+    as_of = dt.date.fromisoformat(payload["as_of"]).strftime("%d/%m/%Y")
+    lines = [
+        f"Au {as_of} : {payload['late']} action(s) en retard, {payload['due_soon']} à échéance "
+        f"dans les {payload['due_within']} jours"
+    ]
+    for owner in payload["owners"]:
+        lines.append("")
+        lines.append(
+            f"{owner['owner_label']} : {owner['late']} en retard, "
+            f"{owner['due_soon']} échéance(s) proche(s)"
+        )
+        for action in owner["actions"]:
+            lines.append(
+                f"  {_shorten(action['action'], ACTION_WIDTH):<{ACTION_WIDTH}} "
+                f"{_deadline(action):<10} {_days(action['days'])}"
+            )
+    if not payload["owners"]:
+        lines.append("Aucune action en retard ni à échéance proche.")
+    return "\n".join(lines)
+
+
+def _due_csv(payload: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(DUE_CSV_COLUMNS)
+    for owner in payload["owners"]:
+        for action in owner["actions"]:
+            row = {**action, "owner": owner["owner_label"]}
+            writer.writerow(["" if row[key] is None else row[key] for key in DUE_CSV_COLUMNS])
+    return buffer.getvalue().rstrip("\n")
+
+
 @click.command(
     "roadmap", help="Feuille de route d'un territoire : statut de chaque action à une date."
 )
@@ -109,13 +169,23 @@ def _csv(payload: dict[str, Any]) -> str:
     help="N'affiche que les actions de ce statut (fait, en_retard, echeance_proche...).",
 )
 @click.option(
+    "--due-within",
+    "due_within",
+    type=click.IntRange(0, MAX_DUE_WITHIN),
+    help="Liste, par porteur, les actions en retard ou à échéance dans ce nombre de jours.",
+)
+@click.option(
     "--format",
     "output",
     type=click.Choice(["json", "csv", "table"]),
     default="table",
     show_default=True,
 )
-def roadmap_command(territory_code, as_of, status_code, output) -> None:
+def roadmap_command(territory_code, as_of, status_code, due_within, output) -> None:
+    if due_within is not None and status_code:
+        raise BadArgument(
+            "--due-within et --status ne se combinent pas : choisissez l'un des deux."
+        )
     try:
         status = parse_status(status_code)
     except RoadmapStatusError as error:
@@ -127,6 +197,13 @@ def roadmap_command(territory_code, as_of, status_code, output) -> None:
                 f"Territoire inconnu : {territory_code}. Voir « pilotage territory list »."
             )
         items = load_roadmap(db, territory.id)
+    if due_within is not None:
+        payload = due_payload(territory.code, items, as_of or dt.date.today(), due_within)
+        if output == "json":
+            click.echo(json.dumps(payload, ensure_ascii=False))
+        else:
+            click.echo(_due_csv(payload) if output == "csv" else _due_table(payload))
+        return
     payload = roadmap_payload(
         territory.code, items, as_of or dt.date.today(), status, DEFAULT_WINDOW_DAYS
     )

@@ -8,17 +8,20 @@ answer shared by `pilotage roadmap`, the API and the pages.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.models import RoadmapAction
+from dashboard.models import JobRun, RoadmapAction, Territory
 from metrics.roadmap_status import (
     DEFAULT_WINDOW_DAYS,
     RoadmapItem,
     RoadmapStatus,
+    due_digest,
     roadmap_status,
 )
 
@@ -134,3 +137,136 @@ def roadmap_payload(
         ],
         "summary": report.as_dict(),
     }
+
+
+# --- Actions with their ids (the project team page), the weekly digest per owner ---
+
+DIGEST_JOB_ID = "roadmap_digest"
+
+
+@dataclass(frozen=True)
+class StoredAction:
+    """An action as the project team page needs it: its id and comment beside the item."""
+
+    id: int
+    item: RoadmapItem
+    comment: str | None
+    updated_at: dt.datetime | None
+
+
+def load_actions(db: Session, territory_id: int) -> list[StoredAction]:
+    """Every action of a territory with its id, in `load_roadmap`'s order."""
+    rows = db.scalars(
+        select(RoadmapAction)
+        .where(RoadmapAction.territory_id == territory_id)
+        .order_by(RoadmapAction.id)
+    ).all()
+    axis_rank: dict[str, int] = {}
+    for row in rows:
+        axis_rank.setdefault(row.axis, len(axis_rank))
+    actions = [
+        StoredAction(
+            id=row.id,
+            item=RoadmapItem(
+                axis=row.axis,
+                target=row.operational_target,
+                action=row.action,
+                owners=tuple(row.owners or ()),
+                deadline_text=row.deadline_text,
+                start=row.start_on,
+                due=row.due_on,
+                continuous=bool(row.continuous),
+                milestones=tuple(str(step) for step in row.milestones or ()),
+                progress=row.progress.value if row.progress is not None else None,
+            ),
+            comment=row.comment,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+    return sorted(actions, key=lambda stored: axis_rank[stored.item.axis])
+
+
+def due_payload(
+    territory_code: str,
+    items: Sequence[RoadmapItem],
+    as_of: dt.date,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> dict[str, Any]:
+    """`pilotage roadmap --due-within DAYS`: late and due-soon actions grouped by owner.
+
+    Each action carries `days`, its due date minus `as_of` (negative: days late).
+    """
+    digest = due_digest(items, as_of, window_days)
+    return {
+        "territory": territory_code,
+        "as_of": as_of.isoformat(),
+        "due_within": window_days,
+        "late": digest.late,
+        "due_soon": digest.due_soon,
+        "owners": [
+            {
+                "owner": owner.owner,
+                "owner_label": owner.label,
+                "late": owner.late,
+                "due_soon": owner.due_soon,
+                "actions": [
+                    {**action_dict(entry.item, entry.status), "days": entry.days}
+                    for entry in owner.entries
+                ],
+            }
+            for owner in digest.owners
+        ],
+    }
+
+
+def digest_counts(db: Session, as_of: dt.date) -> dict[str, Any]:
+    """What the Monday job records: per territory holding actions, its digest's counts.
+
+    `{"as_of", "window_days", "territories": {code: {"late", "due_soon", "owners"}}}`.
+    """
+    territories = db.execute(
+        select(Territory.id, Territory.code)
+        .where(select(RoadmapAction.id).where(RoadmapAction.territory_id == Territory.id).exists())
+        .order_by(Territory.id)
+    ).all()
+    return {
+        "as_of": as_of.isoformat(),
+        "window_days": DEFAULT_WINDOW_DAYS,
+        "territories": {
+            code: due_digest(load_roadmap(db, territory_id), as_of).counts()
+            for territory_id, code in territories
+        },
+    }
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    """The Monday job's run for one week, as one territory may see it."""
+
+    monday: dt.date
+    status: str
+    finished_at: dt.datetime | None
+    counts: dict[str, int] | None  # this territory's counts; None if the run holds none
+
+
+def digest_run(db: Session, monday: dt.date, territory_code: str) -> DigestRun | None:
+    """The Monday job's run for the week of `monday`, reduced to one territory; None if none.
+
+    The job's message holds every territory's counts: only `territory_code`'s
+    leave this function.
+    """
+    row = db.execute(
+        select(JobRun.status, JobRun.finished_at, JobRun.message).where(
+            JobRun.job_id == DIGEST_JOB_ID, JobRun.slot == monday.isoformat()
+        )
+    ).first()
+    if row is None:
+        return None
+    counts = None
+    try:
+        recorded = json.loads(row.message or "")
+        counts = recorded["territories"].get(territory_code)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        counts = None  # a failed run keeps the error as its message
+    return DigestRun(monday, row.status, row.finished_at, counts)

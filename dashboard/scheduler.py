@@ -14,6 +14,7 @@ created by `start_scheduler` and disposed when the scheduler shuts down.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 
@@ -96,7 +97,37 @@ def watch_import_folder() -> None:
     logger.info(import_pending(_engine, _settings, dt.datetime.now()))
 
 
-def build_scheduler(engine: Engine, watch_imports: bool = False) -> BaseScheduler:
+def roadmap_digest_work(monday: dt.date) -> Callable[[Engine], str]:
+    """The Monday digest's work: every territory's counts of late / due-soon actions, as JSON.
+
+    The lists themselves are computed on demand (project team page, `pilotage
+    roadmap --due-within 14`) from the same pure function; the run keeps when
+    it ran and what it found, in `job_run.message` (docs/roadmap.md).
+    """
+    from dashboard.db import make_session_factory
+    from dashboard.roadmap import digest_counts
+
+    def work(engine: Engine) -> str:
+        with make_session_factory(engine)() as db:
+            return json.dumps(digest_counts(db, monday), ensure_ascii=False, sort_keys=True)
+
+    return work
+
+
+def weekly_roadmap_digest() -> None:
+    """APScheduler entry point: the list of late and due-soon actions, each Monday."""
+    from dashboard.roadmap import DIGEST_JOB_ID
+    from metrics.roadmap_status import week_monday
+
+    if _engine is None:
+        raise RuntimeError("start_scheduler() was not called in this process.")
+    monday = week_monday(dt.date.today())
+    run_once(_engine, DIGEST_JOB_ID, monday.isoformat(), roadmap_digest_work(monday))
+
+
+def build_scheduler(
+    engine: Engine, watch_imports: bool = False, roadmap_digest: bool = False
+) -> BaseScheduler:
     """A background scheduler whose job store is the database of `engine`.
 
     The job store disposes `engine` at shutdown: give the scheduler an engine
@@ -113,6 +144,16 @@ def build_scheduler(engine: Engine, watch_imports: bool = False) -> BaseSchedule
         coalesce=True,
         misfire_grace_time=3600,
     )
+    if roadmap_digest:
+        scheduler.add_job(
+            weekly_roadmap_digest,
+            CronTrigger(day_of_week="mon", hour=7, minute=0, timezone=TIMEZONE),
+            id="roadmap_digest",
+            name="Actions en retard et à échéance proche (lundi)",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=24 * 3600,
+        )
     if watch_imports:
         scheduler.add_job(
             watch_import_folder,
@@ -130,7 +171,9 @@ def start_scheduler(settings: Settings) -> BaseScheduler:
     """Start the jobs in a background thread, on an engine of their own."""
     global _engine, _settings
     _engine, _settings = make_engine(settings.database_url), settings
-    scheduler = build_scheduler(_engine, watch_imports=settings.import_dir is not None)
+    scheduler = build_scheduler(
+        _engine, watch_imports=settings.import_dir is not None, roadmap_digest=True
+    )
     scheduler.start()
     return scheduler
 

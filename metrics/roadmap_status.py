@@ -32,6 +32,13 @@ DEFAULT_WINDOW_DAYS = 14
 # The declared progress values, as `dashboard.models.RoadmapProgress` (a test holds them equal).
 PROGRESS_VALUES = ("non_demarre", "en_cours", "realise", "abandonne")
 DONE, IN_PROGRESS, ABANDONED = "realise", "en_cours", "abandonne"
+# Their French labels (an action is "réalisée": the noun is feminine).
+PROGRESS_LABELS = {
+    "non_demarre": "Non démarrée",
+    "en_cours": "En cours",
+    "realise": "Réalisée",
+    "abandonne": "Abandonnée",
+}
 
 
 class RoadmapStatus(StrEnum):
@@ -195,4 +202,118 @@ def roadmap_status(
         actions=actions,
         by_axis={axis: summarise(statuses) for axis, statuses in per_axis.items()},
         overall=summarise(status for _, status in actions),
+    )
+
+
+# --- What needs attention: late and due-soon actions first, and the weekly digest per owner ---
+
+NO_OWNER_LABEL = "Sans porteur désigné"
+ATTENTION_STATUSES = (RoadmapStatus.EN_RETARD, RoadmapStatus.ECHEANCE_PROCHE)
+
+
+def attention_order(statuses: Sequence[tuple[RoadmapItem, RoadmapStatus]]) -> list[int]:
+    """Positions of `statuses` in display order: what needs attention first.
+
+    Late actions first (the oldest due date first), then the actions due soon
+    (the nearest due date first), then every other action in its input order.
+    Ties keep the input order.
+    """
+
+    def key(position: int) -> tuple[int, dt.date, int]:
+        item, status = statuses[position]
+        if status in ATTENTION_STATUSES and item.due is not None:
+            return (ATTENTION_STATUSES.index(status), item.due, position)
+        return (len(ATTENTION_STATUSES), dt.date.min, position)
+
+    return sorted(range(len(statuses)), key=key)
+
+
+def week_monday(day: dt.date) -> dt.date:
+    """The Monday of `day`'s week (`day` itself on a Monday): the digest's date."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One late or due-soon action in an owner's digest.
+
+    `position` is the action's index in the sequence given to `due_digest`, so
+    a caller can find its own row (database id...) again; `days` is the due
+    date minus `as_of`: negative when late (-3: three days late).
+    """
+
+    position: int
+    item: RoadmapItem
+    status: RoadmapStatus
+    days: int
+
+
+@dataclass(frozen=True)
+class OwnerDigest:
+    """The late and due-soon actions of one owner (None: actions without an owner)."""
+
+    owner: str | None
+    entries: tuple[DigestEntry, ...]
+
+    @property
+    def label(self) -> str:
+        return self.owner if self.owner is not None else NO_OWNER_LABEL
+
+    @property
+    def late(self) -> int:
+        return sum(entry.status is RoadmapStatus.EN_RETARD for entry in self.entries)
+
+    @property
+    def due_soon(self) -> int:
+        return sum(entry.status is RoadmapStatus.ECHEANCE_PROCHE for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    """The weekly list: late and due-soon actions at `as_of`, grouped by owner.
+
+    An action with several owners appears under each of them; `late` and
+    `due_soon` count actions once.
+    """
+
+    as_of: dt.date
+    window_days: int
+    owners: tuple[OwnerDigest, ...]
+    late: int
+    due_soon: int
+
+    def counts(self) -> dict[str, int]:
+        return {"late": self.late, "due_soon": self.due_soon, "owners": len(self.owners)}
+
+
+def due_digest(
+    items: Sequence[RoadmapItem], as_of: dt.date, window_days: int = DEFAULT_WINDOW_DAYS
+) -> DueDigest:
+    """Late actions and actions due within `window_days` of `as_of`, per owner.
+
+    The statuses are `action_status`'s, so "due soon" means due between
+    `as_of` and `as_of + window_days`, both included, and not done, abandoned
+    or continuous. Owners come in alphabetical order (the actions without an
+    owner last); within an owner, the order of `attention_order`.
+    """
+    _check_window(window_days)
+    statuses = [(item, action_status(item, as_of, window_days)) for item in items]
+    per_owner: dict[str | None, list[DigestEntry]] = {}
+    late = due_soon = 0
+    for position in attention_order(statuses):
+        item, status = statuses[position]
+        if status not in ATTENTION_STATUSES or item.due is None:
+            continue
+        late += status is RoadmapStatus.EN_RETARD
+        due_soon += status is RoadmapStatus.ECHEANCE_PROCHE
+        entry = DigestEntry(position, item, status, (item.due - as_of).days)
+        for owner in dict.fromkeys(item.owners) or (None,):
+            per_owner.setdefault(owner, []).append(entry)
+    owners = sorted(per_owner, key=lambda owner: (owner is None, (owner or "").casefold()))
+    return DueDigest(
+        as_of=as_of,
+        window_days=window_days,
+        owners=tuple(OwnerDigest(owner, tuple(per_owner[owner])) for owner in owners),
+        late=late,
+        due_soon=due_soon,
     )

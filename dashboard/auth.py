@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, session
+from flask import Blueprint, Flask, Request, Response, redirect, render_template, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest
 from wtforms.validators import ValidationError
 
-from dashboard import audit
+from dashboard import audit, tokens
 from dashboard.errors import error_response, wants_json
 from dashboard.models import Role, Territory, User, utcnow
 from dashboard.passwords import verify_password
@@ -45,6 +45,8 @@ LAST_SEEN_KEY = "last_seen"
 
 BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 SESSION_EXPIRED = "Votre session a expiré : reconnectez-vous."
+TOKEN_REFUSED = "Jeton d'accès invalide, expiré ou révoqué."
+API_PREFIX = "/api/"
 
 bp = Blueprint("auth", __name__)
 
@@ -60,6 +62,8 @@ class SessionUser(UserMixin):
     territory_code: str
     territory_name: str
     session_epoch: int
+    # Set when the request came with an API token (Authorization: Bearer) instead of a cookie.
+    token_id: int | None = None
 
     def get_id(self) -> str:
         # The epoch makes every cookie issued before a logout, a deactivation
@@ -106,6 +110,31 @@ def load_session_user(session_id: str) -> SessionUser | None:
     return _snapshot(user, territory)
 
 
+def _bearer_token(req: Request) -> str | None:
+    scheme, _, value = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def load_token_user(req: Request) -> SessionUser | None:
+    """flask-login's request loader: `Authorization: Bearer <token>`, on the API only.
+
+    The token acts as its user, reloaded now: a deactivated user or a changed
+    role counts at once. Nothing is written to the session.
+    """
+    presented = _bearer_token(req) if req.path.startswith(API_PREFIX) else None
+    if presented is None:
+        return None
+    with open_session() as db:
+        found = tokens.authenticate(db, presented, utcnow())
+        if found is None:
+            return None
+        token, user, territory = found
+        db.commit()  # last_used_at
+        return replace(_snapshot(user, territory), token_id=token.id)
+
+
 def allowed_territory_ids(db: Session, user: SessionUser) -> list[int]:
     """The territories whose data `user` may read: its own, or all below it for `national`."""
     if user.role is not Role.NATIONAL:
@@ -150,7 +179,11 @@ def guard() -> Response | None:
     if _is_public(request.path):
         return None
     if not current_user.is_authenticated:
-        return _refuse("Authentification requise : connectez-vous.", expired=False)
+        sent_token = request.path.startswith(API_PREFIX) and _bearer_token(request) is not None
+        message = TOKEN_REFUSED if sent_token else "Authentification requise : connectez-vous."
+        return _refuse(message, expired=False)
+    if current_user.token_id is not None:
+        return None  # an API token: no session, no cookie, no idle timeout
     idle_limit = get_state().settings.idle_timeout_minutes * 60
     last_seen = session.get(LAST_SEEN_KEY)
     now = time.time()
@@ -258,6 +291,7 @@ def init_auth(server: Flask) -> None:
     manager = LoginManager()
     manager.init_app(server)
     manager.user_loader(load_session_user)
+    manager.request_loader(load_token_user)
     server.before_request(guard)
     server.register_blueprint(bp)
     server.permanent_session_lifetime = dt.timedelta(hours=12)

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from dashboard.cli_api import register_api_commands
 from dashboard.cli_common import BadArgument, DateParam, open_db
 from dashboard.cli_imports import register_import_commands
 from dashboard.cli_indicators import indicators_command
@@ -200,6 +201,7 @@ def scheduler_command() -> None:
 register_import_commands(cli)
 cli.add_command(indicators_command)
 cli.add_command(roadmap_command)
+register_api_commands(cli)
 
 
 def main(argv: list[str] | None = None) -> int:

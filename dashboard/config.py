@@ -16,6 +16,13 @@ from pathlib import Path
 
 DEFAULT_DISCLOSURE_THRESHOLD = 11
 DEFAULT_IDLE_TIMEOUT_MINUTES = 120
+# API rate limits (flask-limiter syntax): per token or user, and per client address.
+DEFAULT_API_RATE_LIMIT = "300 per minute"
+DEFAULT_API_RATE_LIMIT_PER_ADDRESS = "600 per minute"
+# In-memory counters are per process: with several workers, point this at a shared
+# store (e.g. redis://localhost:6379) so that the limits hold across workers.
+DEFAULT_RATE_LIMIT_STORAGE_URI = "memory://"
+DEFAULT_MAX_UPLOAD_MB = 32
 SQLITE_FILE_NAME = "pilotage.sqlite3"
 
 
@@ -34,6 +41,10 @@ class Settings:
     idle_timeout_minutes: int = DEFAULT_IDLE_TIMEOUT_MINUTES
     production: bool = False
     testing: bool = False
+    api_rate_limit: str = DEFAULT_API_RATE_LIMIT
+    api_rate_limit_per_address: str = DEFAULT_API_RATE_LIMIT_PER_ADDRESS
+    rate_limit_storage_uri: str = DEFAULT_RATE_LIMIT_STORAGE_URI
+    max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)
@@ -83,6 +94,22 @@ def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _rate_limit(environ: dict[str, str], name: str, default: str) -> str:
+    """A flask-limiter limit such as "300 per minute" or "10/second;500/hour"."""
+    from limits import parse_many
+
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} attend une limite comme « 300 per minute » ou « 10/second » (reçu : {raw!r})."
+        ) from None
+    return raw
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from environment variables (documented in the README)."""
     env = dict(os.environ if environ is None else environ)
@@ -110,4 +137,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "PILOTAGE_IDLE_TIMEOUT_MINUTES", DEFAULT_IDLE_TIMEOUT_MINUTES
         ),
         production=env.get("PILOTAGE_PRODUCTION", "").lower() in {"1", "true", "yes", "oui"},
+        api_rate_limit=_rate_limit(env, "PILOTAGE_API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT),
+        api_rate_limit_per_address=_rate_limit(
+            env, "PILOTAGE_API_RATE_LIMIT_PER_ADDRESS", DEFAULT_API_RATE_LIMIT_PER_ADDRESS
+        ),
+        rate_limit_storage_uri=env.get("PILOTAGE_RATE_LIMIT_STORAGE_URI")
+        or DEFAULT_RATE_LIMIT_STORAGE_URI,
+        max_upload_mb=_positive_int(env, "PILOTAGE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB),
     )

@@ -33,6 +33,8 @@ from metrics.trajectory import with_target
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SCOPES = ("stock", "flux")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MAX_MONTHS = 120
 AGGREGATE_ROLES = frozenset({Role.COPIL, Role.NATIONAL})
 
 
@@ -67,6 +69,10 @@ def month_bounds(value: str, parameter: str) -> tuple[dt.date, dt.date]:
             parameter, f"{parameter} attend un mois au format AAAA-MM (reçu : {value!r})."
         )
     year, month = int(match[1]), int(match[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise IndicatorRequestError(
+            parameter, f"{parameter} : année hors du champ {FIRST_YEAR}-{LAST_YEAR} ({year})."
+        )
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -91,6 +97,11 @@ def parse_request(
     if period_start > period_end:
         raise IndicatorRequestError(
             "to", f"{label['from']} ({month_from}) est postérieur à {label['to']} ({month_to})."
+        )
+    months = (period_end.year - period_start.year) * 12 + period_end.month - period_start.month
+    if months + 1 > MAX_MONTHS:
+        raise IndicatorRequestError(
+            "to", f"La période demandée dépasse {MAX_MONTHS} mois ({months + 1} mois)."
         )
     day = _as_of(as_of, label["as_of"])
     dimension = None
@@ -129,13 +140,22 @@ def _as_of(value: str | dt.date | None, parameter: str) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
-        return value
+        return _checked_day(value, parameter)
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise IndicatorRequestError(
             "as_of", f"{parameter} attend une date au format AAAA-MM-JJ (reçu : {value!r})."
         ) from None
+    return _checked_day(day, parameter)
+
+
+def _checked_day(day: dt.date, parameter: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise IndicatorRequestError(
+            "as_of", f"{parameter} : année hors du champ {FIRST_YEAR}-{LAST_YEAR} ({day.year})."
+        )
+    return day
 
 
 def disclosure_threshold(role: Role | str, threshold: int) -> int | None:

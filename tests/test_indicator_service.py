@@ -254,3 +254,26 @@ def test_compute_indicators_gives_a_breakdown_only_where_it_exists(db_session):
         90.0,
         90.0,
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "parameter", "message"),
+    [
+        (("1800-01", "1800-02"), "from", "from : année hors du champ 1900-2100 (1800)."),
+        (("2024-01", "2024-02", "0001-01-01"), "as_of", "as_of : année hors du champ"),
+        (("2000-01", "2024-12"), "to", "La période demandée dépasse 120 mois (300 mois)."),
+    ],
+)
+def test_absurd_dates_are_refused_before_any_computation(args, parameter, message):
+    with pytest.raises(IndicatorRequestError) as caught:
+        parse_request(*args)
+    assert caught.value.parameter == parameter and message in caught.value.message
+
+
+def test_the_cli_refuses_an_absurd_as_of_without_a_traceback(redon_cli):
+    code, _, err = redon_cli(
+        "indicators", "--territory", "35-REDON", "--from", "2024-01", "--to", "2024-02",
+        "--as-of", "0001-01-01",
+    )  # fmt: skip
+    assert code == 2 and "--as-of : année hors du champ 1900-2100 (1)." in err
+    assert "Traceback" not in err

@@ -33,12 +33,13 @@ from dashboard.models.people import (
     RightsPeriod,
 )
 from dashboard.models.reference import DEFAULT_PORTFOLIO_TARGET, Referent, Site, Territory
-from dashboard.models.security import AuditLog, User
+from dashboard.models.security import ApiToken, AuditLog, User
 from dashboard.models.steering import IndicatorTarget, RoadmapAction, RoadmapActionChange
 
 __all__ = [
     "DEFAULT_PORTFOLIO_TARGET",
     "ActivityHours",
+    "ApiToken",
     "Appointment",
     "AppointmentKind",
     "AppointmentStatus",

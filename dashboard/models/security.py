@@ -1,4 +1,4 @@
-"""Who may see what: users and the append-only audit log."""
+"""Who may see what: users, their API tokens and the append-only audit log."""
 
 from __future__ import annotations
 
@@ -48,3 +48,27 @@ class AuditLog(Base):
     territory_code: Mapped[str | None] = mapped_column(String(32))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class ApiToken(Base):
+    """A bearer token of the API, acting as its user (same role, territory and scope).
+
+    Only the SHA-256 of the token is kept: tokens are 256-bit random strings,
+    so a fast hash cannot be brute-forced, and each API call stays cheap (see
+    dashboard/tokens.py). `prefix` is the public part used to find the row
+    and to name the token when revoking it.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = created_at_column()
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

@@ -16,6 +16,7 @@ from flask import Flask
 from dashboard.api import bp as api_blueprint
 from dashboard.auth import init_auth
 from dashboard.config import Settings, load_settings
+from dashboard.copil_pdf import register_copil_pdf
 from dashboard.db import make_engine, make_session_factory
 from dashboard.errors import register_error_handlers
 from dashboard.state import AppState, attach_state
@@ -46,12 +47,16 @@ def create_app(config: Settings | Mapping[str, object] | None = None) -> dash.Da
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
         WTF_CSRF_TIME_LIMIT=None,
+        # The real bound of an upload: dcc.Upload sends the file base64-encoded (4/3 of
+        # its size) inside a callback POST; 64 KiB more for the rest of the payload.
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 * 4 // 3 + 64 * 1024,
     )
     engine = make_engine(settings.database_url)
     attach_state(server, AppState(settings, engine, make_session_factory(engine)))
     init_auth(server)  # before Dash: the guard must be the first before_request hook
     register_error_handlers(server)
     server.register_blueprint(api_blueprint)
+    register_copil_pdf(server)
 
     app = dash.Dash(
         __name__,

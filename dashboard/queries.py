@@ -167,3 +167,172 @@ def quarantined_rows(db: Session, batch_id: int) -> list[QuarantinedRow]:
             .order_by(QuarantinedRow.row_number)
         )
     )
+
+
+# --- Imports and data quality page (layouts/imports.py) -------------------------------
+
+
+def import_history(
+    db: Session, territory_id: int, source: str | None = None, limit: int = 50
+) -> list[dict[str, object]]:
+    """The territory's newest batches, with who imported them and their unknown columns."""
+    from dashboard.models import User
+
+    query = (
+        select(
+            ImportBatch.id,
+            ImportBatch.started_at,
+            ImportBatch.source,
+            ImportBatch.file_name,
+            ImportBatch.status,
+            ImportBatch.rows_read,
+            ImportBatch.rows_loaded,
+            ImportBatch.rows_updated,
+            ImportBatch.rows_quarantined,
+            ImportBatch.extracted_on,
+            ImportBatch.message,
+            ImportBatch.ignored_columns,
+            User.login.label("user_login"),
+        )
+        .outerjoin(User, ImportBatch.user_id == User.id)
+        .where(ImportBatch.territory_id == territory_id)
+        .order_by(ImportBatch.id.desc())
+        .limit(limit)
+    )
+    if source:
+        query = query.where(ImportBatch.source == source)
+    return [dict(row._mapping) for row in db.execute(query)]
+
+
+def pending_quarantine(
+    db: Session, territory_id: int, source: str | None = None, limit: int = 200
+) -> list[dict[str, object]]:
+    """The territory's quarantined rows still to correct or discard, newest batch first."""
+    from dashboard.models import QuarantineStatus
+
+    query = (
+        select(
+            QuarantinedRow.id,
+            QuarantinedRow.batch_id,
+            QuarantinedRow.row_number,
+            QuarantinedRow.reasons,
+            ImportBatch.source,
+            ImportBatch.file_name,
+            ImportBatch.status.label("batch_status"),
+        )
+        .join(ImportBatch, QuarantinedRow.batch_id == ImportBatch.id)
+        .where(
+            ImportBatch.territory_id == territory_id,
+            QuarantinedRow.status == QuarantineStatus.PENDING,
+        )
+        .order_by(ImportBatch.id.desc(), QuarantinedRow.row_number)
+        .limit(limit)
+    )
+    if source:
+        query = query.where(ImportBatch.source == source)
+    return [dict(row._mapping) for row in db.execute(query)]
+
+
+def source_freshness(db: Session, territory_id: int) -> dict[str, dict[str, object]]:
+    """Per source: newest extraction date and import time of loaded batches, and how the
+    latest attempt ended (a failed import after a good one shows here)."""
+    done = [ImportStatus.LOADED, ImportStatus.UNCHANGED]
+    loaded = db.execute(
+        select(
+            ImportBatch.source,
+            func.max(ImportBatch.extracted_on),
+            func.max(ImportBatch.finished_at),
+            func.count(),
+        )
+        .where(ImportBatch.territory_id == territory_id, ImportBatch.status.in_(done))
+        .group_by(ImportBatch.source)
+    ).all()
+    latest_ids = (
+        select(func.max(ImportBatch.id))
+        .where(ImportBatch.territory_id == territory_id)
+        .group_by(ImportBatch.source)
+    )
+    last = db.execute(
+        select(ImportBatch.source, ImportBatch.status, ImportBatch.started_at).where(
+            ImportBatch.id.in_(latest_ids)
+        )
+    ).all()
+    result: dict[str, dict[str, object]] = {
+        str(source): {
+            "extracted_on": extracted,
+            "imported_at": finished,
+            "batches": count,
+            "last_status": None,
+            "last_started_at": None,
+        }
+        for source, extracted, finished, count in loaded
+    }
+    for source, status, started in last:
+        entry = result.setdefault(
+            str(source),
+            {"extracted_on": None, "imported_at": None, "batches": 0},
+        )
+        entry["last_status"], entry["last_started_at"] = str(status), started
+    return dict(sorted(result.items()))
+
+
+def unknown_columns_seen(db: Session, territory_id: int) -> list[dict[str, object]]:
+    """Columns a connector did not recognise, per source: how many batches carried each,
+    and the newest of them (ImportBatch.ignored_columns)."""
+    rows = db.execute(
+        select(ImportBatch.id, ImportBatch.source, ImportBatch.ignored_columns)
+        .where(ImportBatch.territory_id == territory_id)
+        .order_by(ImportBatch.id)
+    )
+    seen: dict[tuple[str, str], dict[str, object]] = {}
+    for batch_id, source, columns in rows:
+        for column in columns or []:
+            entry = seen.setdefault((str(source), str(column)), {"batches": 0})
+            entry["batches"] = int(entry["batches"]) + 1
+            entry["last_batch_id"] = batch_id
+    return [
+        {"source": source, "column": column, **entry}
+        for (source, column), entry in sorted(seen.items())
+    ]
+
+
+def cross_source_match(db: Session, territory_id: int) -> dict[str, tuple[int, int]]:
+    """Per source: (people holding a fact written by it, of whom known to another source).
+
+    The same "known elsewhere" as the import report's match rate
+    (dashboard/loading/people.py known_elsewhere), over the whole territory.
+    """
+    from sqlalchemy import case, union
+
+    from dashboard.models import (
+        ActivityHours,
+        Appointment,
+        Contract,
+        EmploymentOutcome,
+    )
+
+    models = (RightsPeriod, Orientation, Appointment, Contract, ActivityHours, EmploymentOutcome)
+    pairs = union(
+        *(
+            select(model.beneficiary_id.label("person"), model.source.label("source")).where(
+                model.territory_id == territory_id
+            )
+            for model in models
+        )
+    ).subquery()
+    sources_per_person = (
+        select(pairs.c.person, func.count().label("sources")).group_by(pairs.c.person).subquery()
+    )
+    query = (
+        select(
+            pairs.c.source,
+            func.count(),
+            func.sum(case((sources_per_person.c.sources > 1, 1), else_=0)),
+        )
+        .join(sources_per_person, sources_per_person.c.person == pairs.c.person)
+        .group_by(pairs.c.source)
+    )
+    return {
+        str(source): (int(people), int(matched or 0))
+        for source, people, matched in db.execute(query)
+    }

@@ -24,7 +24,12 @@ from metrics.breakdown import (
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
-from metrics.population import latest_orientations, with_current_orientation
+from metrics.persons import POSITION, activity_people, first_per_person, person_index
+from metrics.population import (
+    orientations_latest_first,
+    rights_by_person,
+    with_current_orientation,
+)
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
 from metrics.stats import delay_summary
@@ -53,66 +58,112 @@ def dates_details(period_start: dt.date, period_end: dt.date, as_of: dt.date) ->
     return {"period_start": period_start, "period_end": period_end, "as_of": as_of}
 
 
-def first_attended_appointments(frames: Frames, as_of: dt.date) -> pl.DataFrame:
-    """Each person's first attended accompaniment appointment on or before `as_of`.
+def first_attended(frames: Frames) -> pl.DataFrame:
+    """Each person's first attended accompaniment appointment, whatever its date (memoised).
 
-    Columns: beneficiary_id, appointment_on (the scheduled day).
+    Columns: pidx, beneficiary_id, appointment_on (the scheduled day); sorted
+    by pidx. The first on or before a day D is this one when it is <= D, none
+    otherwise.
     """
-    return (
-        frames.appointments.filter(
-            (pl.col("kind") == KIND_ACCOMPAGNEMENT) & (pl.col("status") == STATUS_PRESENT)
+
+    def build() -> pl.DataFrame:
+        attended = (
+            frames.appointments.filter(
+                (pl.col("kind") == KIND_ACCOMPAGNEMENT) & (pl.col("status") == STATUS_PRESENT)
+            )
+            .group_by("beneficiary_id")
+            .agg(pl.col("scheduled_at").dt.date().min().alias("appointment_on"))
         )
-        .select("beneficiary_id", pl.col("scheduled_at").dt.date().alias("appointment_on"))
-        .filter(pl.col("appointment_on") <= as_of)
-        .group_by("beneficiary_id")
-        .agg(pl.col("appointment_on").min())
-    )
+        positions = person_index(frames).positions(attended["beneficiary_id"])
+        return (
+            attended.with_columns(positions)
+            .sort(POSITION)
+            .select(POSITION, "beneficiary_id", "appointment_on")
+        )
+
+    return frames.derived(("first_attended",), build)
 
 
-def first_acts(frames: Frames, as_of: dt.date) -> pl.DataFrame:
-    """Each person's first accompaniment act on or before `as_of`: beneficiary_id, act_on."""
-    attended = first_attended_appointments(frames, as_of).select(
-        "beneficiary_id", pl.col("appointment_on").alias("act_on")
-    )
-    signed = frames.contracts.filter(pl.col("signed_on") <= as_of).select(
-        "beneficiary_id", pl.col("signed_on").alias("act_on")
-    )
-    # A week of activity counts from its Monday (the export gives weeks, not days).
-    active = frames.activity_hours.filter(
-        (pl.col("hours") > 0) & (pl.col("week_start") <= as_of)
-    ).select("beneficiary_id", pl.col("week_start").alias("act_on"))
-    return (
-        pl.concat([attended, signed, active])
-        .group_by("beneficiary_id")
-        .agg(pl.col("act_on").min())
-        .sort("beneficiary_id")
-    )
+def first_acts(frames: Frames) -> pl.DataFrame:
+    """Each person's first accompaniment act, whatever its date (memoised; the first act on
+    or before a day D is this one when it is <= D, none otherwise).
+
+    Columns: pidx, act_on; sorted by pidx.
+    """
+
+    def build() -> pl.DataFrame:
+        index = person_index(frames)
+        attended = first_attended(frames)
+        signed = frames.contracts.group_by("beneficiary_id").agg(pl.col("signed_on").min())
+        # A week of activity counts from its Monday (the export gives weeks, not days).
+        active = activity_people(frames).filter(pl.col("first_active_week").is_not_null())
+        firsts = [
+            index.aligned(attended[POSITION], attended["appointment_on"]),
+            index.aligned(index.positions(signed["beneficiary_id"]), signed["signed_on"]),
+            index.aligned(index.positions(active["beneficiary_id"]), active["first_active_week"]),
+        ]
+        return (
+            pl.DataFrame(firsts)
+            .with_row_index(POSITION)
+            .select(POSITION, act_on=pl.min_horizontal(*(first.name for first in firsts)))
+            .filter(pl.col("act_on").is_not_null())
+        )
+
+    return frames.derived(("first_acts",), build)
 
 
-def spell_opening(rights: pl.DataFrame, acts: pl.DataFrame) -> pl.DataFrame:
-    """`acts` (beneficiary_id, act_on) with `opened_on`: the rights opening of the spell.
+def first_act_facts(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date
+) -> pl.DataFrame:
+    """The people whose first act falls in [period_start, min(period_end, as_of)], with the
+    opening of its rights (`spell_opening`) and delay_days (act_on - opened_on); memoised."""
+
+    def build() -> pl.DataFrame:
+        last_day = min(period_end, as_of)
+        acts = first_acts(frames).filter(pl.col("act_on").is_between(period_start, last_day))
+        return spell_opening(frames, acts).with_columns(
+            delay_days=(pl.col("act_on") - pl.col("opened_on")).dt.total_days()
+        )
+
+    key = ("first_act_facts", period_start, period_end, as_of)
+    return frames.derived(key, build, dated=True)
+
+
+def spell_opening(frames: Frames, acts: pl.DataFrame) -> pl.DataFrame:
+    """`acts` (pidx, act_on; one row per person, sorted) with `opened_on`: the rights
+    opening of the spell.
 
     The spell is the person's rights row whose duties_start_on is the latest on
     or before act_on (rows starting the same day: the earliest rights_opened_on);
     opened_on is null when there is no such row or it has no opening date.
     """
-    spells = (
-        acts.join(
-            rights.select("beneficiary_id", "duties_start_on", "rights_opened_on"),
-            on="beneficiary_id",
-            how="inner",
-        )
-        .filter(pl.col("duties_start_on") <= pl.col("act_on"))
-        .sort(
-            ["beneficiary_id", "duties_start_on", "rights_opened_on"],
-            descending=[False, True, False],
-            nulls_last=True,
-        )
-        .group_by("beneficiary_id", maintain_order=True)
-        .first()
-        .select("beneficiary_id", pl.col("rights_opened_on").alias("opened_on"))
+    rights, rows_of = rights_by_person(frames)
+    pairs = rows_of.expand(acts.select(POSITION, "act_on"))
+    spells = pairs.hstack(rights.select("duties_start_on", "rights_opened_on")[pairs["row"]])
+    # A person's rights rows come latest start first, then earliest opening (nulls last).
+    openings = first_per_person(spells.filter(pl.col("duties_start_on") <= pl.col("act_on")))
+    return acts.join(
+        openings.select(POSITION, pl.col("rights_opened_on").alias("opened_on")),
+        on=POSITION,
+        how="left",
     )
-    return acts.join(spells, on="beneficiary_id", how="left")
+
+
+def accompaniment_appointments(frames: Frames) -> pl.DataFrame:
+    """The accompaniment appointments not cancelled: beneficiary_id, day and known_on (the
+    day the appointment was known: invited_on, or else its day); memoised."""
+
+    def build() -> pl.DataFrame:
+        day = pl.col("scheduled_at").dt.date()
+        return frames.appointments.filter(
+            (pl.col("kind") == KIND_ACCOMPAGNEMENT) & (pl.col("status") != STATUS_ANNULE)
+        ).select(
+            "beneficiary_id",
+            day.alias("day"),
+            pl.coalesce(pl.col("invited_on"), day).alias("known_on"),
+        )
+
+    return frames.derived(("accompaniment_appointments",), build)
 
 
 def delai_premier_accompagnement_median_j(
@@ -139,16 +190,12 @@ def delai_premier_accompagnement_median_j(
     """
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, ACCOMPANIMENT_DIMENSIONS)
-    last_day = min(period_end, as_of)
-    acts = first_acts(frames, as_of).filter(pl.col("act_on").is_between(period_start, last_day))
-    facts = spell_opening(frames.rights, acts)
-    measured = facts.filter(pl.col("opened_on").is_not_null()).with_columns(
-        delay_days=(pl.col("act_on") - pl.col("opened_on")).dt.total_days()
-    )
+    facts = first_act_facts(frames, period_start, period_end, as_of)
+    measured = facts.filter(pl.col("opened_on").is_not_null())
     summary = delay_summary(measured["delay_days"])
     breakdown = None
     if dimension is not None:
-        facts_with_orientation = with_current_orientation(measured, frames.orientations, as_of)
+        facts_with_orientation = with_current_orientation(measured, frames, as_of)
         grouped = with_group(facts_with_orientation, dimension, frames, as_of, "act_on")
         months = cohort_months(period_start, period_end)
         breakdown = delay_cells(grouped, "delay_days", dimension, months)
@@ -160,6 +207,42 @@ def delai_premier_accompagnement_median_j(
         **dates_details(period_start, period_end, as_of),
     }
     return DELAI_PREMIER_ACCOMPAGNEMENT.result(summary["median"], None, None, breakdown, details)
+
+
+def first_appointment_facts(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date, days: int
+) -> pl.DataFrame:
+    """The orientations taux_premier_rdv_15j measures (each person's latest decided in
+    [period_start, min(period_end, as_of)]) with reference_on, deadline, in_time and
+    window_open (memoised)."""
+
+    def build() -> pl.DataFrame:
+        in_period = orientations_latest_first(frames)[0].filter(
+            pl.col("decided_on").is_between(period_start, min(period_end, as_of))
+        )
+        orientations = first_per_person(in_period).with_columns(
+            reference_on=pl.when(pl.col("notified_on") <= as_of)
+            .then(pl.col("notified_on"))
+            .otherwise(pl.col("decided_on"))
+        )
+        orientations = orientations.with_columns(
+            deadline=pl.col("reference_on") + pl.duration(days=days)
+        )
+        followed = (
+            orientations.select(POSITION, "beneficiary_id", "reference_on", "deadline")
+            .join(accompaniment_appointments(frames), on="beneficiary_id", how="inner")
+            .filter(
+                (pl.col("known_on") <= as_of)
+                & pl.col("day").is_between(pl.col("reference_on"), pl.col("deadline"))
+            )
+            .select(POSITION)
+        )
+        return orientations.with_columns(
+            in_time=pl.col(POSITION).is_in(followed[POSITION].implode())
+        ).with_columns(window_open=~pl.col("in_time") & (pl.lit(as_of) <= pl.col("deadline")))
+
+    key = ("first_appointment_facts", period_start, period_end, as_of, days)
+    return frames.derived(key, build, dated=True)
 
 
 def taux_premier_rdv_15j(
@@ -188,38 +271,7 @@ def taux_premier_rdv_15j(
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, ACCOMPANIMENT_DIMENSIONS)
     days = params.first_appointment_days
-    in_period = frames.orientations.filter(
-        pl.col("decided_on").is_between(period_start, min(period_end, as_of))
-    )
-    orientations = latest_orientations(in_period, as_of).with_columns(
-        reference_on=pl.when(pl.col("notified_on") <= as_of)
-        .then(pl.col("notified_on"))
-        .otherwise(pl.col("decided_on"))
-    )
-    orientations = orientations.with_columns(
-        deadline=pl.col("reference_on") + pl.duration(days=days)
-    )
-    appointments = (
-        frames.appointments.filter(
-            (pl.col("kind") == KIND_ACCOMPAGNEMENT) & (pl.col("status") != STATUS_ANNULE)
-        )
-        .with_columns(day=pl.col("scheduled_at").dt.date())
-        .filter(pl.coalesce(pl.col("invited_on"), pl.col("day")) <= as_of)
-        .select("beneficiary_id", "day")
-    )
-    followed = (
-        orientations.select("beneficiary_id", "reference_on", "deadline")
-        .join(appointments, on="beneficiary_id", how="inner")
-        .filter(pl.col("day").is_between(pl.col("reference_on"), pl.col("deadline")))
-        .select("beneficiary_id")
-        .unique()
-        .with_columns(in_time=pl.lit(True))
-    )
-    facts = (
-        orientations.join(followed, on="beneficiary_id", how="left")
-        .with_columns(in_time=pl.col("in_time").fill_null(False))
-        .with_columns(window_open=~pl.col("in_time") & (pl.lit(as_of) <= pl.col("deadline")))
-    )
+    facts = first_appointment_facts(frames, period_start, period_end, as_of, days)
     counted = facts.filter(~pl.col("window_open"))
     numerator, denominator = int(counted["in_time"].sum()), counted.height
     breakdown = None

@@ -19,6 +19,7 @@ from metrics.breakdown import Dimension, check_dimension, cohort_months, rate_ce
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
+from metrics.persons import first_per_person, person_index
 from metrics.population import with_current_orientation
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
@@ -49,26 +50,52 @@ def _numbered(frames: Frames) -> pl.DataFrame:
     )
 
 
+def all_first_appointments(frames: Frames) -> pl.DataFrame:
+    """Each person's first appointment (see the module docstring), whatever its date
+    (memoised): the first on or before a day D is this one when its day is <= D, none
+    otherwise. Columns: row, pidx, beneficiary_id, kind, day, scheduled_at, status,
+    reminder_on; sorted by pidx."""
+
+    def build() -> pl.DataFrame:
+        # A stable sort: appointments at the same time stay in row order.
+        candidates = (
+            frames.appointments.with_row_index("row")
+            .filter(pl.col("kind").is_in(FIRST_KINDS) & (pl.col("status") != STATUS_ANNULE))
+            .sort(["beneficiary_id", "scheduled_at"], maintain_order=True)
+        )
+        firsts = first_per_person(candidates, "beneficiary_id")
+        return firsts.select(
+            "row",
+            person_index(frames).positions(firsts["beneficiary_id"]),
+            "beneficiary_id",
+            "kind",
+            pl.col("scheduled_at").dt.date().alias("day"),
+            "scheduled_at",
+            "status",
+            "reminder_on",
+        )
+
+    return frames.derived(("all_first_appointments",), build)
+
+
 def first_appointments(
     frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date
 ) -> pl.DataFrame:
     """The first appointments (see the module docstring) held in the period.
 
-    Columns: row, beneficiary_id, kind, day, scheduled_at, status, reminder_on.
+    Columns: row, pidx, beneficiary_id, kind, day, scheduled_at, status, reminder_on.
     """
     last_day = min(period_end, as_of)
-    return (
-        _numbered(frames)
-        .filter(
-            pl.col("kind").is_in(FIRST_KINDS)
-            & (pl.col("status") != STATUS_ANNULE)
-            & (pl.col("day") <= as_of)
-        )
-        .sort(["beneficiary_id", "scheduled_at", "row"])
-        .group_by("beneficiary_id", maintain_order=True)
-        .first()
-        .filter(pl.col("day").is_between(period_start, last_day))
-        .select("row", "beneficiary_id", "kind", "day", "scheduled_at", "status", "reminder_on")
+    return all_first_appointments(frames).filter(pl.col("day").is_between(period_start, last_day))
+
+
+def invitations(frames: Frames) -> pl.DataFrame:
+    """Every appointment's invitation: other_row (its row), beneficiary_id and invited
+    (invited_on, or else its day)."""
+    return _numbered(frames).select(
+        pl.col("row").alias("other_row"),
+        "beneficiary_id",
+        pl.coalesce(pl.col("invited_on"), pl.col("day")).alias("invited"),
     )
 
 
@@ -86,7 +113,7 @@ def _grouped_rate(
     breakdown = None
     if dimension is not None:
         if dimension in (Dimension.ORGANISME, Dimension.DOMINANTE):
-            facts = with_current_orientation(facts, frames.orientations, as_of)
+            facts = with_current_orientation(facts, frames, as_of)
         grouped = with_group(facts, dimension, frames, as_of, "day")
         breakdown = rate_cells(grouped, column, dimension, cohort_months(period_start, period_end))
     details = {**details, **dates_details(period_start, period_end, as_of)}
@@ -136,6 +163,40 @@ def taux_absence_premier_rdv(
     )
 
 
+def missed_first_facts(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date, days: int
+) -> pl.DataFrame:
+    """The missed first appointments taux_relance_15j measures, with deadline, followed
+    and window_open (memoised)."""
+
+    def build() -> pl.DataFrame:
+        absences = (
+            first_appointments(frames, period_start, period_end, as_of)
+            .filter(pl.col("status") == STATUS_ABSENT)
+            .with_columns(deadline=pl.col("day") + pl.duration(days=days))
+        )
+        in_window = pl.col("day"), pl.col("deadline")
+        reminded = absences.filter(
+            pl.col("reminder_on").is_between(*in_window) & (pl.col("reminder_on") <= as_of)
+        )
+        invited = (
+            absences.select("row", "beneficiary_id", "day", "deadline")
+            .join(invitations(frames), on="beneficiary_id", how="inner")
+            .filter(
+                (pl.col("other_row") != pl.col("row"))
+                & pl.col("invited").is_between(*in_window)
+                & (pl.col("invited") <= as_of)
+            )
+        )
+        followed = pl.concat([reminded["row"], invited["row"]])
+        return absences.with_columns(followed=pl.col("row").is_in(followed.implode())).with_columns(
+            window_open=~pl.col("followed") & (pl.lit(as_of) <= pl.col("deadline"))
+        )
+
+    key = ("missed_first_facts", period_start, period_end, as_of, days)
+    return frames.derived(key, build, dated=True)
+
+
 def taux_relance_15j(
     frames: Frames,
     *,
@@ -160,43 +221,7 @@ def taux_relance_15j(
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, APPOINTMENT_DIMENSIONS)
     days = params.reminder_days
-    absences = (
-        first_appointments(frames, period_start, period_end, as_of)
-        .filter(pl.col("status") == STATUS_ABSENT)
-        .with_columns(deadline=pl.col("day") + pl.duration(days=days))
-    )
-    reminders = absences.filter(pl.col("reminder_on").is_between(pl.col("day"), pl.col("deadline")))
-    invitations = (
-        absences.select("row", "beneficiary_id", "day", "deadline")
-        .join(
-            _numbered(frames).select(
-                pl.col("row").alias("other_row"),
-                "beneficiary_id",
-                pl.coalesce(pl.col("invited_on"), pl.col("day")).alias("invited"),
-            ),
-            on="beneficiary_id",
-            how="inner",
-        )
-        .filter(
-            (pl.col("other_row") != pl.col("row"))
-            & pl.col("invited").is_between(pl.col("day"), pl.col("deadline"))
-        )
-    )
-    followed = (
-        pl.concat(
-            [
-                reminders.filter(pl.col("reminder_on") <= as_of).select("row"),
-                invitations.filter(pl.col("invited") <= as_of).select("row"),
-            ]
-        )
-        .unique()
-        .with_columns(followed=pl.lit(True))
-    )
-    facts = (
-        absences.join(followed, on="row", how="left")
-        .with_columns(followed=pl.col("followed").fill_null(False))
-        .with_columns(window_open=~pl.col("followed") & (pl.lit(as_of) <= pl.col("deadline")))
-    )
+    facts = missed_first_facts(frames, period_start, period_end, as_of, days)
     counted = facts.filter(~pl.col("window_open"))
     details = {
         "absences": facts.height,

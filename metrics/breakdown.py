@@ -29,6 +29,7 @@ from metrics.categories import (
 )
 from metrics.frames import Frames
 from metrics.periods import month_key_expr, months_between, years_completed_expr
+from metrics.persons import POSITION, people_column
 from metrics.population import first_rights_opening
 from metrics.rounding import exact_mean, percentage
 from metrics.stats import delay_summary
@@ -115,30 +116,67 @@ def with_group(
 
     by="cohorte" groups by the month of `cohort_column` (the entry day of
     the entrant indicators; another indicator names the date it counts).
+    organisme and dominante are the facts' own columns; the other dimensions
+    are the person's (facts carry `pidx`, their position in the person index).
     """
     if dimension in FACT_COLUMNS:
         column = cohort_column if dimension is Dimension.COHORTE else FACT_COLUMNS[dimension]
         if column not in facts.columns:
             raise ValueError(f"These facts have no {column!r} column to group by.")
-        value = pl.col(column)
         if dimension is Dimension.COHORTE:
-            value = month_key_expr(value)
-        return facts.with_columns(group=value.fill_null(UNKNOWN))
+            return facts.with_columns(group=month_keys(facts[column]))
+        return facts.with_columns(group=pl.col(column).fill_null(UNKNOWN))
+    if POSITION not in facts.columns:
+        raise ValueError(f"These facts have no {POSITION!r} column to group by.")
+    labels = person_groups(frames, dimension, as_of)
+    return facts.with_columns(group=labels.gather(facts[POSITION]))
+
+
+def month_keys(days: pl.Series) -> pl.Series:
+    """`month_key` of each day of `days` ("inconnu" for a null), as an Enum: the few
+    distinct months are formatted once, not every row."""
+    months = days.dt.month_start()
+    starts = months.unique().drop_nulls().sort()
+    keys = starts.to_frame().select(month_key_expr(pl.col(starts.name)))[starts.name]
+    return months.replace_strict(
+        starts, keys, default=UNKNOWN, return_dtype=pl.Enum([*keys.to_list(), UNKNOWN])
+    ).alias("group")
+
+
+def person_groups(frames: Frames, dimension: Dimension, as_of: dt.date) -> pl.Series:
+    """Each person's group for a dimension of the people (not organisme, dominante,
+    cohorte), aligned on the person index, as an Enum of the labels; memoised.
+
+    age_band: as_of's year - birth_year; seniority: whole years at as_of since the
+    earliest rights opening on or before as_of; "inconnu" when unknown.
+    """
     if dimension is Dimension.SENIORITY:
-        opened = first_rights_opening(frames.rights, as_of)
-        joined = facts.join(opened, on="beneficiary_id", how="left")
-        years = years_completed_expr(pl.col("first_opened_on"), as_of)
-        return joined.with_columns(
-            group=_bands(years, SENIORITY_BANDS, SENIORITY_LOWER_BOUNDS)
-        ).drop("first_opened_on")
-    people = frames.people.select("beneficiary_id", "birth_year", *PEOPLE_DIMENSIONS.values())
-    joined = facts.join(people, on="beneficiary_id", how="left")
-    if dimension is Dimension.AGE_BAND:
-        age = pl.lit(as_of.year) - pl.col("birth_year")
-        group = _bands(age, AGE_BANDS, AGE_BAND_LOWER_BOUNDS)
+        key: tuple = ("person_groups", dimension.value, as_of)
+    elif dimension is Dimension.AGE_BAND:
+        key = ("person_groups", dimension.value, as_of.year)
     else:
-        group = pl.col(PEOPLE_DIMENSIONS[dimension]).fill_null(UNKNOWN)
-    return joined.with_columns(group=group).select(*facts.columns, "group")
+        key = ("person_groups", dimension.value)
+
+    def build() -> pl.Series:
+        if dimension is Dimension.SENIORITY:
+            frame = pl.DataFrame([first_rights_opening(frames)])
+            opened = pl.col("first_opened_on")
+            years = years_completed_expr(pl.when(opened <= as_of).then(opened), as_of)
+            group = _bands(years, SENIORITY_BANDS, SENIORITY_LOWER_BOUNDS)
+        elif dimension is Dimension.AGE_BAND:
+            frame = pl.DataFrame([people_column(frames, "birth_year")])
+            age = pl.lit(as_of.year) - pl.col("birth_year")
+            group = _bands(age, AGE_BANDS, AGE_BAND_LOWER_BOUNDS)
+        else:
+            column = PEOPLE_DIMENSIONS[dimension]
+            frame = pl.DataFrame([people_column(frames, column)])
+            group = pl.col(column).fill_null(UNKNOWN)
+        labels = frame.select(group.cast(pl.String).alias("group"))["group"]
+        # An Enum: gathered and grouped by its small integer codes.
+        return labels.cast(pl.Enum(labels.unique().sort()))
+
+    dated = dimension in (Dimension.SENIORITY, Dimension.AGE_BAND)
+    return frames.derived(key, build, dated=dated)
 
 
 def ordered_keys(dimension: Dimension, present: list[str], months: list[str]) -> list[str]:

@@ -10,12 +10,17 @@ import datetime as dt
 
 import polars as pl
 
-from metrics.accompaniment import dates_details, first_attended_appointments
+from metrics.accompaniment import dates_details, first_attended
 from metrics.breakdown import Dimension, check_dimension, cohort_months, rate_cells, with_group
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import add_months_expr, check_period
-from metrics.population import oriented_stock, with_current_orientation
+from metrics.persons import POSITION, first_per_person, person_index
+from metrics.population import (
+    orientations_latest_first,
+    oriented_stock,
+    with_current_orientation,
+)
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
 
@@ -44,28 +49,86 @@ TAUX_CONTRAT_1MOIS = Definition(
 )
 
 
-def _signed(frames: Frames, as_of: dt.date) -> pl.DataFrame:
-    return frames.contracts.filter(pl.col("signed_on") <= as_of).select(
-        "beneficiary_id", "signed_on"
-    )
-
-
 def _in_time(facts: pl.DataFrame, frames: Frames, as_of: dt.date, start: str) -> pl.DataFrame:
-    """`facts` (one row per person, `start` and `deadline` dates) with `in_time` (a contract
-    signed on a day in [start, deadline], on or before as_of) and `window_open`."""
+    """`facts` (one row per person: pidx, beneficiary_id, `start` and `deadline` dates) with
+    `in_time` (a contract signed on a day in [start, deadline], on or before as_of) and
+    `window_open`."""
     followed = (
-        facts.select("beneficiary_id", start, "deadline")
-        .join(_signed(frames, as_of), on="beneficiary_id", how="inner")
-        .filter(pl.col("signed_on").is_between(pl.col(start), pl.col("deadline")))
-        .select("beneficiary_id")
-        .unique()
-        .with_columns(in_time=pl.lit(True))
+        facts.select(POSITION, "beneficiary_id", start, "deadline")
+        .join(
+            frames.contracts.select("beneficiary_id", "signed_on"), on="beneficiary_id", how="inner"
+        )
+        .filter(
+            pl.col("signed_on").is_between(pl.col(start), pl.col("deadline"))
+            & (pl.col("signed_on") <= as_of)
+        )
+        .select(POSITION)
     )
-    return (
-        facts.join(followed, on="beneficiary_id", how="left")
-        .with_columns(in_time=pl.col("in_time").fill_null(False))
-        .with_columns(window_open=~pl.col("in_time") & (pl.lit(as_of) <= pl.col("deadline")))
-    )
+    return facts.with_columns(
+        in_time=pl.col(POSITION).is_in(followed[POSITION].implode())
+    ).with_columns(window_open=~pl.col("in_time") & (pl.lit(as_of) <= pl.col("deadline")))
+
+
+def contracted_stock(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """The people oriented at as_of (`oriented_stock`) with `contracted`: a contract in
+    force at as_of (memoised)."""
+
+    def build() -> pl.DataFrame:
+        oriented = oriented_stock(frames, as_of).filter(pl.col("oriented"))
+        in_force = frames.contracts.filter(
+            (pl.col("signed_on") <= as_of)
+            & (pl.col("ended_on").is_null() | (pl.col("ended_on") > as_of))
+        )
+        index = person_index(frames)
+        contracted = index.mask(index.positions(in_force["beneficiary_id"]))
+        return oriented.with_columns(contracted=contracted.gather(oriented[POSITION]))
+
+    return frames.derived(("contracted_stock", as_of), build, dated=True)
+
+
+def attended_contract_facts(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date, days: int
+) -> pl.DataFrame:
+    """The first attended appointments taux_contrat_7j measures, with deadline, in_time
+    and window_open (memoised)."""
+
+    def build() -> pl.DataFrame:
+        last_day = min(period_end, as_of)
+        appointments = first_attended(frames).filter(
+            pl.col("appointment_on").is_between(period_start, last_day)
+        )
+        deadline = pl.col("appointment_on") + pl.duration(days=days)
+        return _in_time(
+            appointments.with_columns(deadline=deadline), frames, as_of, "appointment_on"
+        )
+
+    key = ("attended_contract_facts", period_start, period_end, as_of, days)
+    return frames.derived(key, build, dated=True)
+
+
+def notified_contract_facts(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date
+) -> pl.DataFrame:
+    """The orientations taux_contrat_1mois measures, with deadline, in_time and
+    window_open (memoised)."""
+
+    def build() -> pl.DataFrame:
+        last_day = min(period_end, as_of)
+        notified = (
+            orientations_latest_first(frames)[0]
+            .filter(pl.col("notified_on").is_between(period_start, last_day))
+            .sort(
+                [POSITION, "notified_on", "decided_on", "is_reorientation"],
+                descending=[False, True, True, True],
+            )
+        )
+        notified = first_per_person(notified).with_columns(
+            deadline=add_months_expr(pl.col("notified_on"), CONTRACT_MONTHS)
+        )
+        return _in_time(notified, frames, as_of, "notified_on")
+
+    key = ("notified_contract_facts", period_start, period_end, as_of)
+    return frames.derived(key, build, dated=True)
 
 
 def _window_result(
@@ -116,19 +179,7 @@ def taux_contrat_engagement(
     """
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, STOCK_DIMENSIONS)
-    oriented = oriented_stock(frames, as_of).filter(pl.col("oriented"))
-    in_force = (
-        frames.contracts.filter(
-            (pl.col("signed_on") <= as_of)
-            & (pl.col("ended_on").is_null() | (pl.col("ended_on") > as_of))
-        )
-        .select("beneficiary_id")
-        .unique()
-        .with_columns(contracted=pl.lit(True))
-    )
-    facts = oriented.join(in_force, on="beneficiary_id", how="left").with_columns(
-        contracted=pl.col("contracted").fill_null(False)
-    )
+    facts = contracted_stock(frames, as_of)
     numerator, denominator = int(facts["contracted"].sum()), facts.height
     breakdown = None
     if dimension is not None:
@@ -167,18 +218,9 @@ def taux_contrat_7j(
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, CONTRACT_DIMENSIONS)
     days = params.contract_days
-    last_day = min(period_end, as_of)
-    appointments = first_attended_appointments(frames, as_of).filter(
-        pl.col("appointment_on").is_between(period_start, last_day)
-    )
-    facts = _in_time(
-        appointments.with_columns(deadline=pl.col("appointment_on") + pl.duration(days=days)),
-        frames,
-        as_of,
-        "appointment_on",
-    )
+    facts = attended_contract_facts(frames, period_start, period_end, as_of, days)
     if dimension in (Dimension.ORGANISME, Dimension.DOMINANTE):
-        facts = with_current_orientation(facts, frames.orientations, as_of)
+        facts = with_current_orientation(facts, frames, as_of)
     return _window_result(
         TAUX_CONTRAT_7J,
         facts,
@@ -212,18 +254,7 @@ def taux_contrat_1mois(
     """
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, CONTRACT_DIMENSIONS)
-    last_day = min(period_end, as_of)
-    notified = (
-        frames.orientations.filter(pl.col("notified_on").is_between(period_start, last_day))
-        .sort(
-            ["beneficiary_id", "notified_on", "decided_on", "is_reorientation"],
-            descending=[False, True, True, True],
-        )
-        .group_by("beneficiary_id", maintain_order=True)
-        .first()
-        .with_columns(deadline=add_months_expr(pl.col("notified_on"), CONTRACT_MONTHS))
-    )
-    facts = _in_time(notified, frames, as_of, "notified_on")
+    facts = notified_contract_facts(frames, period_start, period_end, as_of)
     return _window_result(
         TAUX_CONTRAT_1MOIS,
         facts,

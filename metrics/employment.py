@@ -17,7 +17,13 @@ from metrics.breakdown import Dimension, check_dimension, rate_cells, with_group
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import ONE_DAY, check_period
-from metrics.population import subject_during, subject_on, with_current_orientation
+from metrics.persons import POSITION, person_index
+from metrics.population import (
+    first_decision,
+    subject_positions,
+    subject_positions_during,
+    with_current_orientation,
+)
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
 
@@ -59,27 +65,66 @@ def durable_expr() -> pl.Expr:
 
 def accompanied_during(
     frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date
-) -> pl.DataFrame:
+) -> pl.Series:
     """People in accompaniment during [period_start, min(period_end, as_of)]: subject to
     droits et devoirs on at least one of its days and with an orientation decided on or
-    before its last day. Columns: beneficiary_id (sorted)."""
+    before its last day. Their sorted positions (`pidx`)."""
     last_day = min(period_end, as_of)
-    oriented = (
-        frames.orientations.filter(pl.col("decided_on") <= last_day)
-        .select("beneficiary_id")
-        .unique()
-    )
-    return subject_during(frames.rights, period_start, last_day).join(
-        oriented, on="beneficiary_id", how="semi"
-    )
+    subject = subject_positions_during(frames, period_start, last_day)
+    oriented = first_decision(frames).gather(subject) <= last_day
+    return subject.filter(oriented.fill_null(False))
 
 
-def _flagged(people: pl.DataFrame, events: pl.DataFrame, column: str) -> pl.DataFrame:
-    """`people` with a bool `column`: the person has a row in `events` (beneficiary_id)."""
-    marked = events.select("beneficiary_id").unique().with_columns(pl.lit(True).alias(column))
-    return people.join(marked, on="beneficiary_id", how="left").with_columns(
-        pl.col(column).fill_null(False)
-    )
+def _flagged(
+    frames: Frames, people: pl.Series, events: pl.DataFrame, column: str
+) -> tuple[pl.DataFrame, int]:
+    """`people` (positions) as a frame with a bool `column`: the person has a row in
+    `events` (with beneficiary_id); and how many people with events are not in `people`."""
+    index = person_index(frames)
+    marked = index.mask(index.positions(events["beneficiary_id"]))
+    facts = pl.DataFrame([people, marked.gather(people).alias(column)])
+    return facts, int(marked.sum()) - int(facts[column].sum())
+
+
+def employment_facts(
+    frames: Frames,
+    period_start: dt.date,
+    period_end: dt.date,
+    as_of: dt.date,
+    durable_only: bool,
+) -> tuple[pl.DataFrame, int]:
+    """The people in accompaniment during the period with `found` (an employment, durable
+    if asked, started in the period), and how many people started one outside of
+    accompaniment (memoised)."""
+
+    def build() -> tuple[pl.DataFrame, int]:
+        last_day = min(period_end, as_of)
+        starts = frames.outcomes.filter(pl.col("started_on").is_between(period_start, last_day))
+        if durable_only:
+            starts = starts.filter(durable_expr())
+        accompanied = accompanied_during(frames, period_start, period_end, as_of)
+        return _flagged(frames, accompanied, starts, "found")
+
+    key = ("employment_facts", period_start, period_end, as_of, durable_only)
+    return frames.derived(key, build, dated=True)
+
+
+def exit_facts(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date
+) -> pl.DataFrame:
+    """The stock the period opens with (subject on period_start or the day before) with
+    `exited`: an exit_on in [period_start, min(period_end, as_of)] (memoised)."""
+
+    def build() -> pl.DataFrame:
+        last_day = min(period_end, as_of)
+        index = person_index(frames)
+        stock = index.mask(subject_positions(frames, period_start - ONE_DAY))
+        stock.scatter(subject_positions(frames, period_start), True)
+        exits = frames.rights.filter(pl.col("exit_on").is_between(period_start, last_day))
+        facts, _ = _flagged(frames, stock.arg_true().alias(POSITION), exits, "exited")
+        return facts
+
+    return frames.derived(("exit_facts", period_start, period_end, as_of), build, dated=True)
 
 
 def _person_rate(
@@ -95,7 +140,7 @@ def _person_rate(
     breakdown = None
     if dimension is not None:
         if dimension in (Dimension.ORGANISME, Dimension.DOMINANTE):
-            facts = with_current_orientation(facts, frames.orientations, as_of)
+            facts = with_current_orientation(facts, frames, as_of)
         grouped = with_group(facts, dimension, frames, as_of)
         breakdown = rate_cells(grouped, column, dimension, [])
     return definition.result(
@@ -113,16 +158,10 @@ def _employment_rate(
     period_start, period_end, as_of = dates
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, PERSON_DIMENSIONS)
-    last_day = min(period_end, as_of)
-    starts = frames.outcomes.filter(pl.col("started_on").is_between(period_start, last_day))
-    if durable_only:
-        starts = starts.filter(durable_expr())
-    facts = _flagged(accompanied_during(frames, period_start, period_end, as_of), starts, "found")
+    facts, outside = employment_facts(frames, period_start, period_end, as_of, durable_only)
     details = {
         "accompagnes": facts.height,
-        "emplois_hors_accompagnement": starts.join(facts, on="beneficiary_id", how="anti")
-        .select("beneficiary_id")
-        .n_unique(),
+        "emplois_hors_accompagnement": outside,
         **dates_details(period_start, period_end, as_of),
     }
     return _person_rate(definition, facts, "found", frames, as_of, dimension, details)
@@ -198,11 +237,6 @@ def taux_sortie_rsa(
     """
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, PERSON_DIMENSIONS)
-    last_day = min(period_end, as_of)
-    stock = pl.concat(
-        [subject_on(frames.rights, period_start - ONE_DAY), subject_on(frames.rights, period_start)]
-    ).unique()
-    exits = frames.rights.filter(pl.col("exit_on").is_between(period_start, last_day))
-    facts = _flagged(stock.sort("beneficiary_id"), exits, "exited")
+    facts = exit_facts(frames, period_start, period_end, as_of)
     details = {"stock_debut": facts.height, **dates_details(period_start, period_end, as_of)}
     return _person_rate(TAUX_SORTIE_RSA, facts, "exited", frames, as_of, dimension, details)

@@ -42,9 +42,15 @@ outcomes (one row per `employment_outcome`; optional, empty by default)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
+
+from metrics.memo import Memo
+
+T = TypeVar("T")
 
 PEOPLE_SCHEMA: dict[str, pl.DataType] = {
     "beneficiary_id": pl.Int64(),
@@ -213,12 +219,25 @@ def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
+TABLE_NAMES = (
+    "people",
+    "rights",
+    "orientations",
+    "appointments",
+    "contracts",
+    "referents",
+    "activity_hours",
+    "outcomes",
+)
+
+
 @dataclass(frozen=True)
 class Frames:
     """The input tables, validated and normalised on construction.
 
     people, rights and orientations are required; appointments, contracts,
     referents, activity_hours and outcomes are optional (empty when not given).
+    Each instance carries the memo of the tables derived from it (`derived`).
     """
 
     people: pl.DataFrame
@@ -239,6 +258,28 @@ class Frames:
         object.__setattr__(self, "referents", check_referents(self.referents))
         object.__setattr__(self, "activity_hours", check_activity_hours(self.activity_hours))
         object.__setattr__(self, "outcomes", check_outcomes(self.outcomes))
+        object.__setattr__(self, "_memo", Memo(self._tables()))
+
+    def __getstate__(self) -> dict[str, object]:
+        # The memo (and its lock) stays behind: a copy or an unpickled Frames starts empty.
+        return {name: getattr(self, name) for name in TABLE_NAMES}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name in TABLE_NAMES:
+            object.__setattr__(self, name, state[name])
+        object.__setattr__(self, "_memo", Memo(self._tables()))
+
+    def _tables(self) -> tuple[pl.DataFrame, ...]:
+        return tuple(getattr(self, name) for name in TABLE_NAMES)
+
+    def derived(self, key: Hashable, build: Callable[[], T], *, dated: bool = False) -> T:
+        """`build()`, computed once for `key` on these tables (see metrics.memo).
+
+        `key` names the derived table and every argument it depends on;
+        `dated` marks a table that depends on a date (its own, smaller
+        budget of memo entries). The value is shared: never mutate it.
+        """
+        return self._memo.get(key, build, self._tables(), dated)
 
     @classmethod
     def empty(cls) -> Frames:

@@ -18,6 +18,7 @@ from metrics.breakdown import Dimension, check_dimension, rate_cells, with_group
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
+from metrics.persons import POSITION, person_index
 from metrics.population import oriented_stock
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
@@ -42,15 +43,25 @@ def measured_weeks(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def mean_weekly_hours(frames: Frames, as_of: dt.date) -> pl.DataFrame:
-    """beneficiary_id, hours_total and mean_hours over the measured weeks (people with
-    at least one row in them; everyone else has 0 hours)."""
-    first, last = measured_weeks(as_of)
-    return (
-        frames.activity_hours.filter(pl.col("week_start").is_between(first, last))
-        .group_by("beneficiary_id")
-        .agg(pl.col("hours").sum().round(HOURS_DECIMALS).alias("hours_total"))
-        .with_columns(mean_hours=pl.col("hours_total") / WEEKS)
-    )
+    """pidx, hours_total and mean_hours over the measured weeks (people with at least one
+    row in them; everyone else has 0 hours); memoised."""
+
+    def build() -> pl.DataFrame:
+        first, last = measured_weeks(as_of)
+        totals = (
+            frames.activity_hours.lazy()
+            .filter(pl.col("week_start").is_between(first, last))
+            .group_by("beneficiary_id")
+            .agg(pl.col("hours").sum().round(HOURS_DECIMALS).alias("hours_total"))
+            .collect()
+        )
+        return totals.select(
+            person_index(frames).positions(totals["beneficiary_id"]),
+            "hours_total",
+            mean_hours=pl.col("hours_total") / WEEKS,
+        )
+
+    return frames.derived(("mean_weekly_hours", as_of), build, dated=True)
 
 
 def part_intensif_15h(
@@ -77,12 +88,11 @@ def part_intensif_15h(
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, STOCK_DIMENSIONS)
     threshold = params.intensive_hours
-    hours = mean_weekly_hours(frames, as_of).select("beneficiary_id", "hours_total")
-    facts = (
-        oriented_stock(frames, as_of)
-        .filter(pl.col("oriented"))
-        .join(hours, on="beneficiary_id", how="left")
-        .with_columns(intensive=pl.col("hours_total").fill_null(0.0) >= WEEKS * threshold)
+    hours = mean_weekly_hours(frames, as_of)
+    hours_total = person_index(frames).aligned(hours[POSITION], hours["hours_total"])
+    oriented = oriented_stock(frames, as_of).filter(pl.col("oriented"))
+    facts = oriented.with_columns(hours_total=hours_total.gather(oriented[POSITION])).with_columns(
+        intensive=pl.col("hours_total").fill_null(0.0) >= WEEKS * threshold
     )
     numerator, denominator = int(facts["intensive"].sum()), facts.height
     breakdown = None

@@ -28,7 +28,8 @@ from metrics.breakdown import (
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import add_months_expr, check_period
-from metrics.population import new_entrants
+from metrics.persons import POSITION, first_per_person
+from metrics.population import entrants, orientations_latest_first
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
 from metrics.stats import delay_summary
@@ -58,34 +59,44 @@ def entrant_facts(
 ) -> pl.DataFrame:
     """The period's new entrants with their entry orientation (columns null when none).
 
-    Columns: beneficiary_id, entry_on, notification_received_on,
-    rights_opened_on, decided_on, notified_on (null unless notified by
-    `as_of`), dominante, organisme.
+    Columns: pidx, entry_on, notification_received_on, rights_opened_on,
+    decided_on, notified_on (null unless notified by `as_of`), dominante,
+    organisme. Memoised.
     """
-    entrants = new_entrants(frames, period_start, period_end, as_of, params)
-    known = frames.orientations.filter(pl.col("decided_on") <= as_of).with_columns(
-        notified_known=pl.col("notified_on").is_not_null() & (pl.col("notified_on") <= as_of)
-    )
-    entry = (
-        entrants.select("beneficiary_id", "entry_on")
-        .join(known, on="beneficiary_id", how="inner")
-        .filter(pl.col("decided_on") >= pl.col("entry_on"))
-        .sort(
-            ["beneficiary_id", "notified_known", "decided_on", "notified_on"],
-            descending=[False, True, False, False],
-            nulls_last=True,
+    last_day = min(period_end, as_of)
+    key = ("entrant_facts", period_start, last_day, as_of, params.new_entrant_lookback_months)
+
+    def build() -> pl.DataFrame:
+        found = entrants(frames, period_start, period_end, as_of, params)
+        orientations, rows_of = orientations_latest_first(frames)
+        pairs = rows_of.expand(found.select(POSITION, "entry_on"))
+        columns = orientations.select(
+            "decided_on", "notified_on", "dominante", "organisme", "source_row"
         )
-        .group_by("beneficiary_id", maintain_order=True)
-        .first()
-        .select(
-            "beneficiary_id",
+        # Orientations equal on every key: the first in the table.
+        entry = (
+            pairs.hstack(columns[pairs["row"]])
+            .filter(pl.col("decided_on").is_between(pl.col("entry_on"), as_of))
+            .with_columns(
+                notified_known=pl.col("notified_on").is_not_null()
+                & (pl.col("notified_on") <= as_of)
+            )
+            .sort(
+                [POSITION, "notified_known", "decided_on", "notified_on", "source_row"],
+                descending=[False, True, False, False, False],
+                nulls_last=True,
+            )
+        )
+        entry = first_per_person(entry).select(
+            POSITION,
             "decided_on",
             pl.when(pl.col("notified_known")).then(pl.col("notified_on")).alias("notified_on"),
             "dominante",
             "organisme",
         )
-    )
-    return entrants.join(entry, on="beneficiary_id", how="left")
+        return found.join(entry, on=POSITION, how="left")
+
+    return frames.derived(key, build, dated=True)
 
 
 def _dates_details(period_start: dt.date, period_end: dt.date, as_of: dt.date) -> dict:

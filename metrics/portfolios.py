@@ -16,7 +16,7 @@ from metrics.breakdown import Dimension, check_dimension, mean_cells, rate_cells
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
-from metrics.population import latest_orientations, subject_on
+from metrics.population import oriented_stock
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import exact_mean, percentage
 
@@ -37,6 +37,24 @@ PART_REFERENTS_AU_DESSUS_CIBLE = Definition(
 )
 
 
+def referent_counts(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """One row per referent with at least one person at `as_of`: referent_id, people,
+    organisme, portfolio_target (null when the referent is not in the referents
+    table); memoised."""
+
+    def build() -> pl.DataFrame:
+        counts = (
+            oriented_stock(frames, as_of)
+            .filter(pl.col("referent_id").is_not_null())
+            .group_by("referent_id")
+            .agg(pl.len().cast(pl.Int64).alias("people"))
+        )
+        referents = frames.referents.select("referent_id", "organisme", "portfolio_target")
+        return counts.join(referents, on="referent_id", how="left").sort("referent_id")
+
+    return frames.derived(("referent_counts", as_of), build, dated=True)
+
+
 def portfolios(frames: Frames, as_of: dt.date, params: Params) -> pl.DataFrame:
     """One row per referent with at least one person at `as_of`, sorted by referent_id.
 
@@ -44,24 +62,12 @@ def portfolios(frames: Frames, as_of: dt.date, params: Params) -> pl.DataFrame:
     the referents table), target (its portfolio_target, or
     params.portfolio_target when unknown), target_known (bool).
     """
-    latest = latest_orientations(frames.orientations, as_of).filter(
-        pl.col("referent_id").is_not_null()
-    )
-    counts = (
-        subject_on(frames.rights, as_of)
-        .join(latest.select("beneficiary_id", "referent_id"), on="beneficiary_id", how="inner")
-        .group_by("referent_id")
-        .agg(pl.len().cast(pl.Int64).alias("people"))
-    )
-    referents = frames.referents.select("referent_id", "organisme", "portfolio_target")
-    return (
-        counts.join(referents, on="referent_id", how="left")
-        .with_columns(
-            target_known=pl.col("portfolio_target").is_not_null(),
-            target=pl.col("portfolio_target").fill_null(params.portfolio_target),
-        )
-        .select("referent_id", "people", "organisme", "target", "target_known")
-        .sort("referent_id")
+    return referent_counts(frames, as_of).select(
+        "referent_id",
+        "people",
+        "organisme",
+        target=pl.col("portfolio_target").fill_null(params.portfolio_target),
+        target_known=pl.col("portfolio_target").is_not_null(),
     )
 
 

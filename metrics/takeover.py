@@ -15,7 +15,8 @@ from metrics.breakdown import Dimension, check_dimension, rate_cells, with_group
 from metrics.frames import Frames
 from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
-from metrics.population import subject_on, with_current_orientation
+from metrics.persons import person_index
+from metrics.population import subject_positions, with_current_orientation
 from metrics.result import Definition, IndicatorResult
 from metrics.rounding import percentage
 
@@ -27,6 +28,23 @@ REPRISE_STOCK_AVANCEMENT = Definition(
     "%",
     "higher",
 )
+
+
+def takeover_facts(frames: Frames, pilot_start: dt.date, as_of: dt.date) -> pl.DataFrame:
+    """The people subject on `pilot_start` with `seen`: an appointment of any kind with
+    status present on a day in [pilot_start, as_of] (memoised)."""
+
+    def build() -> pl.DataFrame:
+        attended = frames.appointments.filter(
+            (pl.col("status") == STATUS_PRESENT)
+            & pl.col("scheduled_at").dt.date().is_between(pilot_start, as_of)
+        )
+        index = person_index(frames)
+        seen = index.mask(index.positions(attended["beneficiary_id"]))
+        subject = subject_positions(frames, pilot_start)
+        return pl.DataFrame([subject, seen.gather(subject).alias("seen")])
+
+    return frames.derived(("takeover_facts", pilot_start, as_of), build, dated=True)
 
 
 def reprise_stock_avancement(
@@ -54,23 +72,12 @@ def reprise_stock_avancement(
     details = {"pilot_start": start, **dates_details(period_start, period_end, as_of)}
     if start is None or as_of < start:
         return REPRISE_STOCK_AVANCEMENT.result(None, None, None, None, details)
-    seen = (
-        frames.appointments.filter(pl.col("status") == STATUS_PRESENT)
-        .filter(pl.col("scheduled_at").dt.date().is_between(start, as_of))
-        .select("beneficiary_id")
-        .unique()
-        .with_columns(seen=pl.lit(True))
-    )
-    facts = (
-        subject_on(frames.rights, start)
-        .join(seen, on="beneficiary_id", how="left")
-        .with_columns(seen=pl.col("seen").fill_null(False))
-    )
+    facts = takeover_facts(frames, start, as_of)
     numerator, denominator = int(facts["seen"].sum()), facts.height
     breakdown = None
     if dimension is not None:
         if dimension in (Dimension.ORGANISME, Dimension.DOMINANTE):
-            facts = with_current_orientation(facts, frames.orientations, as_of)
+            facts = with_current_orientation(facts, frames, as_of)
         grouped = with_group(facts, dimension, frames, as_of)
         breakdown = rate_cells(grouped, "seen", dimension, [])
     return REPRISE_STOCK_AVANCEMENT.result(

@@ -1,0 +1,247 @@
+"""What the COPIL page and its PDF pack show, computed from a `PageContext`.
+
+Everything comes from the territory's cached facts (no query per click),
+except the feuille de route, read through dashboard/roadmap.py.
+
+Dates. The period's *reference day* is min(end of its last month, as_of):
+- stock indicators (`STOCK_CODES`: "the period is not used") are taken at
+  the reference day, so a past quarter shows its own stock, not today's;
+- flows are computed at as_of (everything known about the period's people),
+  and every indicator's target, trajectory value and status are those in
+  force at the reference day.
+The previous period has the same number of months and ends the month before
+(callbacks/copil_periods.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+
+from callbacks.context import PageContext
+from callbacks.copil_periods import (
+    months_label,
+    previous_months,
+    reference_day,
+    series_months,
+)
+from dashboard.indicator_service import compute_indicators
+from dashboard.roadmap import load_roadmap
+from dashboard.state import open_session
+from layouts.copil import HEADLINE_CODES, SPLIT_CODES
+from layouts.filters import month_end, month_label
+from metrics.funnel import Funnel, disclose_funnel, path_funnel
+from metrics.registry import REGISTRY
+from metrics.result import IndicatorResult
+from metrics.roadmap_status import RoadmapStatusReport, roadmap_status
+from metrics.trajectory import path, with_target
+
+# Indicators measured at one day whatever the period (their docstring: "the period is
+# not used"); tests/test_copil_data.py holds this list equal to the registry's docstrings.
+STOCK_CODES = frozenset(
+    {
+        "taux_orientation",
+        "taux_contrat_engagement",
+        "taille_portefeuille_moyenne",
+        "part_referents_au_dessus_cible",
+        "part_intensif_15h",
+        "reprise_stock_avancement",
+    }
+)
+# Computed at the reference day: the stocks, and the splits (the stock split is one; the
+# flux split counts orientations decided up to min(period end, as_of) either way).
+AT_REFERENCE = STOCK_CODES | frozenset(SPLIT_CODES)
+CACHE_KEY = "copil_trajectories"  # the TrajectoryCache, in the Flask server's extensions
+MAX_CACHED_TRAJECTORIES = 64
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline indicator: its published result and the previous period's."""
+
+    result: IndicatorResult
+    previous: IndicatorResult | None
+    previous_label: str
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    month: str  # AAAA-MM
+    day: dt.date  # the month's last day (where the point is drawn)
+    value: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Monthly values of one indicator and its target path (corners of `metrics.trajectory`)."""
+
+    code: str
+    points: tuple[SeriesPoint, ...]
+    path: tuple[tuple[dt.date, float], ...]
+    stock: bool  # each point is the stock at the month's end, not the month's flow
+
+
+def published(
+    ctx: PageContext,
+    codes: list[str],
+    first: str,
+    last: str,
+    by: str | None = None,
+    scope: str | None = None,
+) -> dict[str, IndicatorResult]:
+    """The indicators of the months [first, last] for this audience (dates: module docstring)."""
+    reference = reference_day(last, ctx.as_of)
+    at_reference = [code for code in codes if code in AT_REFERENCE]
+    flows = [code for code in codes if code not in AT_REFERENCE]
+    results: dict[str, IndicatorResult] = {}
+    if at_reference:
+        request = ctx.request(
+            month_from=first, month_to=last, as_of=reference, codes=at_reference, by=by, scope=scope
+        )
+        results.update((r.code, r) for r in compute_indicators(ctx.facts, request, ctx.threshold))
+    if flows:
+        request = ctx.request(month_from=first, month_to=last, codes=flows, by=by, scope=scope)
+        for result in compute_indicators(ctx.facts, request, ctx.threshold):
+            results[result.code] = _target_at(ctx, result, reference)
+    return {code: results[code] for code in codes}
+
+
+def _target_at(ctx: PageContext, result: IndicatorResult, day: dt.date) -> IndicatorResult:
+    points = ctx.facts.targets.get(result.code, [])
+    if not points or day == ctx.as_of:
+        return result
+    cleared = dataclasses.replace(result, target=None, trajectory_value=None, status=None)
+    return with_target(cleared, points, day, REGISTRY[result.code].direction)
+
+
+def headline_cards(ctx: PageContext) -> list[Card]:
+    """The headline indicators of the period, each with the previous period's value."""
+    first, last = ctx.filters.month_from, ctx.filters.month_to
+    current = published(ctx, list(HEADLINE_CODES), first, last)
+    before_first, before_last = previous_months(first, last)
+    previous = published(ctx, list(HEADLINE_CODES), before_first, before_last)
+    label = months_label(before_first, before_last)
+    return [Card(current[code], previous.get(code), label) for code in HEADLINE_CODES]
+
+
+class TrajectoryCache:
+    """Trajectories already computed, by everything they depend on; bounded, one per app.
+
+    A trajectory does not depend on the period the page shows, only on the
+    territory's facts (their version), the indicator, the audience's threshold
+    and as_of: a period change then costs no recomputation. Values are
+    immutable and already published for their audience.
+    """
+
+    def __init__(self, size: int = MAX_CACHED_TRAJECTORIES) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Trajectory] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build: Callable[[], Trajectory]) -> Trajectory:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = build()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def trajectory(ctx: PageContext, code: str) -> Trajectory:
+    """One indicator month by month (the month's flow, or the stock at its end) and its path."""
+    cache = current_app.extensions.setdefault(CACHE_KEY, TrajectoryCache())
+    key = (ctx.facts.territory_id, ctx.facts.version, code, ctx.threshold, ctx.as_of)
+    return cache.get(key, lambda: _trajectory(ctx, code))
+
+
+def _trajectory(ctx: PageContext, code: str) -> Trajectory:
+    points = ctx.facts.targets.get(code, [])
+    values = []
+    for month in series_months(points, ctx.as_of):
+        result = published(ctx, [code], month, month)[code]
+        values.append(SeriesPoint(month, month_end(month), result.value, result.suppressed))
+    return Trajectory(code, tuple(values), tuple(path(points)), code in STOCK_CODES)
+
+
+def funnel(ctx: PageContext) -> Funnel:
+    """The path of the period's new entrants at as_of, disclosed for aggregate roles."""
+    start = dt.date.fromisoformat(ctx.filters.month_from + "-01")
+    found = path_funnel(
+        ctx.facts.frames,
+        period_start=start,
+        period_end=month_end(ctx.filters.month_to),
+        as_of=ctx.as_of,
+        params=ctx.facts.params,
+    )
+    return found if ctx.threshold is None else disclose_funnel(found, ctx.threshold)
+
+
+def splits(ctx: PageContext, scope: str) -> dict[str, IndicatorResult]:
+    """repartition_dominante and repartition_organisme for the scope (stock or flux)."""
+    return published(
+        ctx, list(SPLIT_CODES), ctx.filters.month_from, ctx.filters.month_to, scope=scope
+    )
+
+
+def breakdown(ctx: PageContext, code: str, by: str) -> IndicatorResult:
+    return published(ctx, [code], ctx.filters.month_from, ctx.filters.month_to, by=by)[code]
+
+
+def roadmap(ctx: PageContext) -> RoadmapStatusReport:
+    """The feuille de route's statuses at as_of (the data's date, like every figure here)."""
+    with open_session() as db:
+        items = load_roadmap(db, ctx.facts.territory_id)
+    return roadmap_status(items, ctx.as_of)
+
+
+def period_title(ctx: PageContext) -> str:
+    """ "Année 2024 (janvier 2024 – décembre 2024)" : the label and its months."""
+    first, last = ctx.filters.month_from, ctx.filters.month_to
+    months = month_label(first) if first == last else f"{month_label(first)} – {month_label(last)}"
+    return f"{ctx.filters.label} ({months})"
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything the "Dossier COPIL" shows (page in dossier mode and PDF)."""
+
+    territory_name: str
+    territory_code: str
+    period_title: str
+    as_of: dt.date
+    threshold: int | None
+    cards: list[Card]
+    trajectories: list[Trajectory]
+    funnel: Funnel
+    roadmap: RoadmapStatusReport
+
+
+def dossier(ctx: PageContext) -> Dossier:
+    """The pack: cards, a trajectory per headline indicator with a target, funnel, roadmap."""
+    return Dossier(
+        territory_name=ctx.facts.name,
+        territory_code=ctx.facts.code,
+        period_title=period_title(ctx),
+        as_of=ctx.as_of,
+        threshold=ctx.threshold,
+        cards=headline_cards(ctx),
+        trajectories=[trajectory(ctx, code) for code in targeted_codes(ctx)],
+        funnel=funnel(ctx),
+        roadmap=roadmap(ctx),
+    )
+
+
+def targeted_codes(ctx: PageContext) -> list[str]:
+    """The headline indicators the territory set a target for, in the cards' order."""
+    return [code for code in HEADLINE_CODES if ctx.facts.targets.get(code)]

@@ -81,12 +81,18 @@ def all_first_appointments(frames: Frames) -> pl.DataFrame:
 def first_appointments(
     frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date
 ) -> pl.DataFrame:
-    """The first appointments (see the module docstring) held in the period.
+    """The first appointments (see the module docstring) held in the period (memoised).
 
     Columns: row, pidx, beneficiary_id, kind, day, scheduled_at, status, reminder_on.
     """
     last_day = min(period_end, as_of)
-    return all_first_appointments(frames).filter(pl.col("day").is_between(period_start, last_day))
+    return frames.derived(
+        ("first_appointments", period_start, last_day),
+        lambda: all_first_appointments(frames).filter(
+            pl.col("day").is_between(period_start, last_day)
+        ),
+        dated=True,
+    )
 
 
 def invitations(frames: Frames) -> pl.DataFrame:

@@ -64,6 +64,19 @@ def mean_weekly_hours(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     return frames.derived(("mean_weekly_hours", as_of), build, dated=True)
 
 
+def oriented_hours(frames: Frames, as_of: dt.date) -> pl.DataFrame:
+    """The people oriented at as_of (`oriented_stock`) with their hours_total over the
+    measured weeks (null when they have no row in them); memoised."""
+
+    def build() -> pl.DataFrame:
+        hours = mean_weekly_hours(frames, as_of)
+        hours_total = person_index(frames).aligned(hours[POSITION], hours["hours_total"])
+        oriented = oriented_stock(frames, as_of).filter(pl.col("oriented"))
+        return oriented.with_columns(hours_total=hours_total.gather(oriented[POSITION]))
+
+    return frames.derived(("oriented_hours", as_of), build, dated=True)
+
+
 def part_intensif_15h(
     frames: Frames,
     *,
@@ -88,10 +101,7 @@ def part_intensif_15h(
     check_period(period_start, period_end, as_of)
     dimension = check_dimension(by, STOCK_DIMENSIONS)
     threshold = params.intensive_hours
-    hours = mean_weekly_hours(frames, as_of)
-    hours_total = person_index(frames).aligned(hours[POSITION], hours["hours_total"])
-    oriented = oriented_stock(frames, as_of).filter(pl.col("oriented"))
-    facts = oriented.with_columns(hours_total=hours_total.gather(oriented[POSITION])).with_columns(
+    facts = oriented_hours(frames, as_of).with_columns(
         intensive=pl.col("hours_total").fill_null(0.0) >= WEEKS * threshold
     )
     numerator, denominator = int(facts["intensive"].sum()), facts.height

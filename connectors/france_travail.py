@@ -1,6 +1,8 @@
 """France Travail follow-up: first interview, PPAE / CE, weekly hours, returns to employment.
 
-One row per jobseeker. The person is known by the keyed hash of the NIR (the
+One row per jobseeker (one per jobseeker and week when the file says which
+week its hours are for; by default they are for the week before the
+extraction, "S-1"). The person is known by the keyed hash of the NIR (the
 export has no birth date); the CAF number only becomes a link key (keyed hash
 of the number alone). The FT identifier, registration date and accompaniment
 modality are read but not stored: the schema has no place for them (the
@@ -67,6 +69,9 @@ PROFILE = Profile(
             F.DECIMAL,
         ),
         ProfileField(
+            "hours_week", ("Semaine des heures", "Semaine de référence", "Semaine S-1"), F.DATE
+        ),
+        ProfileField(
             "employment_started_on",
             ("Date reprise d'emploi", "Date de reprise d'emploi", "Date retour à l'emploi"),
             F.DATE,
@@ -103,10 +108,14 @@ def parse_employment_contract(raw: str) -> EmploymentContractType:
     return _MORE_CONTRACT_TYPES.get(fold(raw)) or parse_contract_type(raw)
 
 
+def monday_of(day: dt.date) -> dt.date:
+    """Monday of the ISO week of `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
 def previous_week_start(extracted_on: dt.date) -> dt.date:
     """Monday of the ISO week before the extraction date ("S-1")."""
-    day = extracted_on - dt.timedelta(days=7)
-    return day - dt.timedelta(days=day.weekday())
+    return monday_of(extracted_on - dt.timedelta(days=7))
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> FranceTravailRecord |
     interview = reader.date("first_interview_on")
     signed = reader.date("contract_signed_on")
     hours = reader.decimal("weekly_hours")
+    hours_week = reader.date("hours_week")
     employed = reader.date("employment_started_on")
     contract_type = reader.choice("contract_type", parse_employment_contract)
     duration = reader.decimal("duration_months")
@@ -155,6 +165,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> FranceTravailRecord |
         ("first_interview_on", interview),
         ("contract_signed_on", signed),
         ("employment_started_on", employed),
+        ("hours_week", hours_week),
     ):
         reader.not_after(name, value, extracted_on)
     # Interview and PPAE follow the registration; a PPAE signed before the first
@@ -178,6 +189,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> FranceTravailRecord |
         reader.reasons.append(str(error))
     if reader.reasons or pseudonym is None:
         return None
+    week = hours_week or previous_week_start(extracted_on)
     if employed is None:
         contract_type = duration = None
     elif contract_type is None:
@@ -189,7 +201,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> FranceTravailRecord |
         first_interview_on=interview,
         contract_kind=None if signed is None else _contract_kind(signed),
         contract_signed_on=signed,
-        week_start=None if hours is None else previous_week_start(extracted_on),
+        week_start=None if hours is None else monday_of(week),
         weekly_hours=hours,
         employment_started_on=employed,
         contract_type=contract_type,

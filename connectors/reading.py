@@ -17,6 +17,10 @@ Two more keys: "__row__", the row's line number as a person counts it in Excel o
 text editor (header = 1; a quoted multi-line CSV record counts from its first line),
 and "__extra__", only on rows with non-empty cells beyond the header, listing them so
 the caller can quarantine the row. Empty rows are skipped, numbers stay true.
+
+A `ReadPosition` passed to `iter_rows` says how far the reading has gone, for a
+progress bar: bytes of a CSV file consumed, rows of an Excel sheet read (out
+of the sheet's declared size for xlsx, its true size for xls).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import csv
 import dataclasses
 import datetime as dt
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +48,15 @@ from connectors.sniffing import (
     sniff_kind,
 )
 
-__all__ = ["EXTRA_KEY", "ROW_KEY", "FileRejectedError", "TableSource", "iter_rows", "open_table"]
+__all__ = [
+    "EXTRA_KEY",
+    "ROW_KEY",
+    "FileRejectedError",
+    "ReadPosition",
+    "TableSource",
+    "iter_rows",
+    "open_table",
+]
 
 ROW_KEY = "__row__"
 EXTRA_KEY = "__extra__"
@@ -75,6 +87,36 @@ class TableSource:
     sheet: str | None  # excel only: the sheet's name as spelled in the workbook
     headers: Headers
     size_bytes: int
+
+
+@dataclasses.dataclass
+class ReadPosition:
+    """How far `iter_rows` has read: `done` units of `total` (CSV: bytes; Excel: rows).
+
+    `total` is None when the file does not tell (an xlsx sheet without a usable
+    declared size): only the rows read are known then.
+    """
+
+    done: int = 0
+    total: int | None = None
+    probe: Callable[[], int] | None = dataclasses.field(default=None, repr=False)
+
+    @property
+    def fraction(self) -> float | None:
+        """Share of the file read, from 0 to 1 (None when the total is unknown)."""
+        if not self.total:
+            return None
+        return min(1.0, self.done / self.total)
+
+    def refresh(self) -> None:
+        if self.probe is not None:
+            self.done = self.probe()
+
+    def finish(self) -> None:
+        """The whole file is read."""
+        self.probe = None
+        if self.total:
+            self.done = self.total
 
 
 def open_table(
@@ -119,13 +161,21 @@ def open_table(
     return TableSource(path, kind, encoding, separator, sheet_name, headers, size)
 
 
-def iter_rows(source: TableSource, chunk_size: int = 10_000) -> Iterator[list[dict[str, Any]]]:
-    """Data rows in lists of at most `chunk_size` (see the module docstring for values)."""
+def iter_rows(
+    source: TableSource, chunk_size: int = 10_000, position: ReadPosition | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """Data rows in lists of at most `chunk_size` (see the module docstring for values).
+
+    `position`, when given, is brought up to date before each chunk is yielded.
+    """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    position = position or ReadPosition()
+    if source.kind == "csv":
+        position.total = source.size_bytes
     width = len(source.headers)
     chunk: list[dict[str, Any]] = []
-    with contextlib.closing(_records(source)) as rows:
+    with contextlib.closing(_records(source, position)) as rows:
         records = _non_empty(rows)
         next(records, None)  # the header row
         for number, cells in records:
@@ -140,8 +190,10 @@ def iter_rows(source: TableSource, chunk_size: int = 10_000) -> Iterator[list[di
                 row[EXTRA_KEY] = extra
             chunk.append(row)
             if len(chunk) == chunk_size:
+                position.refresh()
                 yield chunk
                 chunk = []
+    position.finish()
     if chunk:
         yield chunk
 
@@ -184,24 +236,31 @@ def _headers(cells: Cells, kind: str) -> Headers:
     return headers
 
 
-def _records(source: TableSource) -> Iterator[tuple[int, Cells]]:
+def _records(source: TableSource, position: ReadPosition) -> Iterator[tuple[int, Cells]]:
     """(row number, cells) for every row of the file: each kind opens the file anew."""
     if source.kind == "csv":
-        yield from _csv_rows(source.path, source.encoding or "utf-8", source.separator or ";")
+        yield from _csv_rows(
+            source.path, source.encoding or "utf-8", source.separator or ";", position
+        )
     elif source.kind == "xlsx":
         with _open_xlsx(source.path) as workbook:
-            yield from _worksheet_rows(workbook[source.sheet])
+            yield from _worksheet_rows(workbook[source.sheet], position)
     else:
         with _open_xls(source.path) as workbook:
-            yield from _grid_rows(workbook, source.sheet or "")
+            yield from _grid_rows(workbook, source.sheet or "", position)
 
 
 def _non_empty(rows: Iterator[tuple[int, Cells]]) -> Iterator[tuple[int, Cells]]:
     return ((number, cells) for number, cells in rows if any(cells))
 
 
-def _csv_rows(path: Path, encoding: str, separator: str) -> Iterator[tuple[int, Cells]]:
+def _csv_rows(
+    path: Path, encoding: str, separator: str, position: ReadPosition | None = None
+) -> Iterator[tuple[int, Cells]]:
     with path.open(encoding=encoding, errors="replace", newline="") as stream:
+        if position is not None:
+            # Bytes handed to the decoder (read ahead by at most one buffer).
+            position.probe = stream.buffer.tell
         reader = csv.reader(stream, delimiter=separator)
         end = 0
         while True:
@@ -219,7 +278,12 @@ def _csv_rows(path: Path, encoding: str, separator: str) -> Iterator[tuple[int, 
             yield start, [_text(cell) for cell in row]
 
 
-def _worksheet_rows(worksheet: Any) -> Iterator[tuple[int, Cells]]:
+def _worksheet_rows(
+    worksheet: Any, position: ReadPosition | None = None
+) -> Iterator[tuple[int, Cells]]:
+    declared = worksheet.max_row  # the sheet's <dimension>, only good for a progress bar
+    if position is not None and isinstance(declared, int) and declared > 1:
+        position.total = declared
     worksheet.reset_dimensions()  # some tools write a wrong <dimension>: trust the cells
     rows = worksheet.iter_rows(values_only=True)
     number = 0
@@ -233,16 +297,24 @@ def _worksheet_rows(worksheet: Any) -> Iterator[tuple[int, Cells]]:
         if row is None:
             return
         number += 1
+        if position is not None:
+            position.done = number
         yield number, [_cell_text(value) for value in row]
 
 
-def _grid_rows(workbook: Any, sheet: str) -> Iterator[tuple[int, Cells]]:
+def _grid_rows(
+    workbook: Any, sheet: str, position: ReadPosition | None = None
+) -> Iterator[tuple[int, Cells]]:
     try:
         # The whole grid from A1, so that row numbers and columns match Excel's.
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
         raise FileRejectedError(DAMAGED_XLS) from exc
+    if position is not None:
+        position.total = len(rows)
     for number, row in enumerate(rows, start=1):
+        if position is not None:
+            position.done = number
         yield number, [_cell_text(value) for value in row]
 
 

@@ -1,9 +1,12 @@
 """SOLIS (the département's RSA software): beneficiaries, rights, orientation, CER.
 
 One row per person: identity (read only to pseudonymise), rights dates,
-droits et devoirs, orientation, referent, first accompaniment appointment,
-CER signature and exit. Names are dropped on reading; the NIR and the CAF
-number only ever leave this module as keyed hashes.
+droits et devoirs (start and end), the orientation in force at the extraction,
+its referent (with the referent's site and portfolio target when the export
+gives them), first accompaniment appointment, CER signature and exit. A newer
+extraction showing another orientation decision adds it (the earlier one is
+kept). Names are dropped on reading; the NIR and the CAF number only ever
+leave this module as keyed hashes.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ PROFILE = Profile(
         ProfileField(
             "duties_start_on", ("Date début droits et devoirs", "Date entrée SDD"), F.DATE
         ),
+        ProfileField("duties_end_on", ("Date fin droits et devoirs", "Date sortie SDD"), F.DATE),
         ProfileField(
             "orientation_decided_on", ("Date orientation", "Date décision orientation"), F.DATE
         ),
@@ -82,6 +86,12 @@ PROFILE = Profile(
         ProfileField("dominante", ("Dominante", "Parcours", "Type de parcours")),
         ProfileField("organisme", ("Organisme référent", "Structure référente")),
         ProfileField("referent", ("Référent", "Code référent")),
+        ProfileField("referent_site", ("Site du référent", "Lieu du référent")),
+        ProfileField(
+            "referent_portfolio_target",
+            ("Objectif portefeuille du référent", "Portefeuille cible du référent"),
+            F.INTEGER,
+        ),
         ProfileField(
             "first_appointment_on",
             ("Date 1er RDV accompagnement", "Date premier rendez-vous"),
@@ -117,6 +127,7 @@ class SolisRecord:
     rights_opened_on: dt.date
     notification_received_on: dt.date | None
     duties_start_on: dt.date | None
+    duties_end_on: dt.date | None
     exit_on: dt.date | None
     exit_reason: ExitReason | None
     orientation_decided_on: dt.date | None
@@ -126,10 +137,25 @@ class SolisRecord:
     referent: str | None
     first_appointment_on: dt.date | None
     cer_signed_on: dt.date | None
+    # What the export says of the referent (read only with a referent code).
+    referent_site: str | None = None
+    referent_portfolio_target: int | None = None
 
 
 def _exit_reason(raw: str) -> ExitReason:
     return _EXIT_REASONS.get(fold(raw), ExitReason.AUTRE)
+
+
+def _portfolio_target(reader: RowReader) -> int | None:
+    """A referent's portfolio target: a whole number of people, at least 1."""
+    value = reader.decimal("referent_portfolio_target")
+    if value is not None and (value < 1 or not value.is_integer()):
+        reader.reasons.append(
+            f"{reader.label('referent_portfolio_target')} : nombre de personnes attendu "
+            f"(entier positif) : {reader.raw('referent_portfolio_target')}"
+        )
+        return None
+    return None if value is None else int(value)
 
 
 def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
@@ -145,6 +171,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
     organisme = reader.choice("organisme", parse_organisme)
     subject = reader.boolean("subject_to_duties")
     duties_start = reader.date("duties_start_on")
+    duties_end = reader.date("duties_end_on")
     exit_on = reader.date("exit_on")
     sex = reader.choice("sex", parse_sex)
     family = reader.choice("family_situation", parse_family_situation)
@@ -152,11 +179,13 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
     payer = reader.choice("payer", parse_payer)
     first_appointment = reader.date("first_appointment_on")
     cer_signed = reader.date("cer_signed_on")
+    portfolio_target = _portfolio_target(reader)
     for name, value in (
         ("rights_opened_on", opened),
         ("notification_received_on", received),
         ("orientation_decided_on", decided),
         ("orientation_notified_on", notified),
+        ("duties_end_on", duties_end),
         ("exit_on", exit_on),
         ("first_appointment_on", first_appointment),
         ("cer_signed_on", cer_signed),
@@ -165,6 +194,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
     reader.ordered("rights_opened_on", opened, "notification_received_on", received)
     reader.ordered("orientation_decided_on", decided, "orientation_notified_on", notified)
     reader.ordered("rights_opened_on", opened, "exit_on", exit_on)
+    reader.ordered("duties_start_on", duties_start, "duties_end_on", duties_end)
     if decided is not None and (dominante is None or organisme is None):
         reader.reasons.append("orientation sans dominante ou sans organisme référent")
     if (dominante or organisme or notified) and reader.raw("orientation_decided_on") is None:
@@ -185,6 +215,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
         return None
     if duties_start is None and subject:
         duties_start = opened  # SOLIS only flags the duties: they start with the rights
+    referent = reader.text("referent")
     return SolisRecord(
         pseudonym=pseudonym,
         link_keys=links,
@@ -197,13 +228,16 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
         rights_opened_on=opened,
         notification_received_on=received,
         duties_start_on=duties_start if subject is not False else None,
+        duties_end_on=duties_end if subject is not False else None,
         exit_on=exit_on,
         exit_reason=_exit_reason(reader.raw("exit_reason")) if reader.raw("exit_reason") else None,
         orientation_decided_on=decided,
         orientation_notified_on=notified,
         dominante=dominante,
         organisme=organisme,
-        referent=reader.text("referent"),
+        referent=referent,
         first_appointment_on=first_appointment,
         cer_signed_on=cer_signed,
+        referent_site=reader.text("referent_site") if referent else None,
+        referent_portfolio_target=portfolio_target if referent else None,
     )

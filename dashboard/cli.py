@@ -134,15 +134,31 @@ def create_user_command(login, role, territory_code, password_stdin) -> None:
 )
 @click.option("--seed", type=click.INT, default=2024, show_default=True)
 def demo_command(territory_code, size, seed) -> None:
-    from dashboard.demo.install import DemoError, install_demo
+    # The demo's export files are written under <instance>/demo/<territory>/, then
+    # imported through the connectors like any `pilotage import`.
+    from dashboard.demo.install import DemoError, demo_folder, install_demo
+    from dashboard.import_progress import ProgressBar
 
+    settings = load_settings()
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     with open_db() as db:
         try:
-            report = install_demo(db, territory_code, size=size, seed=seed)
+            report = install_demo(
+                db,
+                territory_code,
+                size=size,
+                seed=seed,
+                pseudonym_key=settings.pseudonym_key,
+                export_dir=demo_folder(settings, territory_code),
+                progress=bar,
+            )
         except TerritoryError as error:
             raise BadArgument(str(error)) from error
         except DemoError as error:
             raise click.ClickException(str(error)) from error
+        finally:
+            if bar is not None:
+                bar.close()
         db.commit()
     click.echo(report.describe())
 

@@ -51,6 +51,7 @@ def import_command(
     output,
 ) -> None:
     from connectors.profiles import ProfileFileError, load_profile
+    from dashboard.import_progress import ProgressBar
     from dashboard.import_report import describe
     from dashboard.imports import (
         CONNECTORS,
@@ -71,6 +72,7 @@ def import_command(
             raise BadArgument(str(error)) from error
     settings = load_settings()
     day = extracted_on or extraction_date_from_name(file.name) or dt.date.today()
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     with open_db() as db:
         sessions = make_session_factory(db.get_bind())
         try:
@@ -84,15 +86,16 @@ def import_command(
                 year=year,
                 profile=profile,
                 profile_name=profile_file.name if profile_file else None,
-                progress=_terminal_progress() if sys.stderr.isatty() else None,
+                progress=bar,
                 sheet=sheet,
                 strict=strict,
                 dry_run=dry_run,
             )
         except ImportRefusedError as error:
             raise BadArgument(str(error)) from error
-    if sys.stderr.isatty():
-        click.echo("", err=True)  # end the progress line
+        finally:
+            if bar is not None:
+                bar.close()
     click.echo(
         json.dumps(report.as_dict(), ensure_ascii=False) if output == "json" else describe(report)
     )
@@ -133,13 +136,6 @@ def quarantine_command(batch_id) -> None:
         click.echo(f"ligne {row.row_number} : " + " ; ".join(row.reasons))
         values = ", ".join(f"{key} = {value}" for key, value in row.raw_values.items() if value)
         click.echo(f"    {values}")
-
-
-def _terminal_progress():  # noqa: ANN202 (a closure)
-    def show(rows: int) -> None:
-        click.echo(f"\r  {rows:,} lignes lues…".replace(",", "\u202f"), err=True, nl=False)
-
-    return show
 
 
 def register_import_commands(cli: click.Group) -> None:

@@ -93,25 +93,47 @@ def test_breakdown_by_age_band(solis_loaded):
 
 
 def test_frames_read_from_the_database_give_the_engine_the_same_figures(db_session):
-    """The demo written to the database and read back by dashboard/facts.py must give
-    every indicator the same value, numerator and denominator as the demo records
-    converted directly: the loader loses or invents no fact."""
+    """The demo installed the way `pilotage demo` does it (export files written, then
+    imported through the connectors) and read back by dashboard/facts.py must give every
+    indicator the same value, numerator and denominator as the demo records converted
+    directly: the exports and the connectors lose or invent no fact an indicator reads.
+
+    Two generated facts no export carries are absent from the database (see "The demo
+    territory" in docs/connectors.md) and change no figure: rights_period.scheme_entry_on
+    (dashboard/facts.py does not read it) and contract.ended_on (the demo ends a
+    contract at the person's exit; taux_contrat_engagement only counts people still
+    subject at as_of, whose exit, hence contract end, is after as_of, exactly as for a
+    contract without an end date)."""
+    from sqlalchemy import select
+
     from dashboard.demo.install import DEMO_END, install_demo
     from dashboard.facts import load_frames, territory_by_code
+    from dashboard.models import ImportBatch
     from metrics.params import Params
 
-    install_demo(db_session, size=200, seed=11)
+    report = install_demo(db_session, size=200, seed=11)
     db_session.commit()
+    sources = set(db_session.scalars(select(ImportBatch.source)))
+    assert sources == {"solis", "france-travail", "mission-locale", "rdv", "roadmap", "targets"}
+    assert report.files == len(db_session.scalars(select(ImportBatch.id)).all())
     territory = territory_by_code(db_session, "35-REDON")
     from_database = load_frames(db_session, territory.id)
     direct = frames_from_demo(generate_demo(size=200, seed=11, end=DEMO_END))
     params = Params(pilot_start=territory.pilot_start)
-    dates = {"period_start": dt.date(2024, 1, 1), "period_end": DEMO_END, "as_of": DEMO_END}
-    for code, indicator in REGISTRY.items():
-        got = indicator.compute(from_database, params=params, **dates)
-        want = indicator.compute(direct, params=params, **dates)
-        assert (got.value, got.numerator, got.denominator) == (
-            want.value,
-            want.numerator,
-            want.denominator,
-        ), code
+    # The demo's year, and a year straddling the two pilot years seen from mid-2024.
+    for dates in (
+        {"period_start": dt.date(2024, 1, 1), "period_end": DEMO_END, "as_of": DEMO_END},
+        {
+            "period_start": dt.date(2023, 7, 1),
+            "period_end": dt.date(2024, 6, 30),
+            "as_of": dt.date(2024, 6, 30),
+        },
+    ):
+        for code, indicator in REGISTRY.items():
+            got = indicator.compute(from_database, params=params, **dates)
+            want = indicator.compute(direct, params=params, **dates)
+            assert (got.value, got.numerator, got.denominator) == (
+                want.value,
+                want.numerator,
+                want.denominator,
+            ), (code, dates["as_of"])

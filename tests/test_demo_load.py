@@ -1,4 +1,5 @@
-"""Loading the demo writes every generated record, once, into one territory.
+"""`load_demo`, the direct path (not `pilotage demo`'s: see test_demo_install.py), writes
+every generated record, once, into one territory.
 
 `db_session` (from the main conftest) is a Session on a freshly migrated
 database, parametrized over SQLite and PostgreSQL.

@@ -94,3 +94,79 @@ def test_newer_extraction_updates_people_without_duplicating(db_session, territo
         select(RightsPeriod.exit_on).where(RightsPeriod.exit_on.is_not(None))
     )
     assert sorted(exits) == [dt.date(2024, 6, 15), dt.date(2024, 6, 30)]
+
+
+def _reoriented(record: solis.SolisRecord) -> solis.SolisRecord:
+    """The first sample person (oriented 19/03/2024, CD, REF001) re-oriented to FT."""
+    return dataclasses.replace(
+        record,
+        orientation_decided_on=dt.date(2024, 6, 20),
+        orientation_notified_on=dt.date(2024, 6, 24),
+        dominante="emploi",
+        organisme="FT",
+        referent="FT01",
+        referent_site="Agence France Travail Redon",
+        referent_portfolio_target=60,
+    )
+
+
+@pytest.mark.parametrize("older_first", [True, False])
+def test_a_newer_decision_is_kept_beside_the_first_as_a_reorientation(
+    db_session, territory, older_first
+):
+    records = sample_records()
+    newer = [_reoriented(records[0]), *records[1:]]
+    for extraction in (records, newer) if older_first else (newer, records):
+        write_solis(db_session, territory.id, None, extraction)
+    db_session.commit()
+    # 15 orientations of the sample plus the re-orientation of the first person, which
+    # is the one flagged, whatever the order the two extractions came in.
+    assert count(db_session, Orientation) == 16
+    first_person = db_session.scalar(
+        select(Beneficiary.id).where(Beneficiary.pseudonym == records[0].pseudonym)
+    )
+    rows = db_session.execute(
+        select(Orientation.decided_on, Orientation.organisme, Orientation.is_reorientation)
+        .where(Orientation.beneficiary_id == first_person)
+        .order_by(Orientation.decided_on)
+    ).all()
+    assert rows == [(dt.date(2024, 3, 19), "CD", False), (dt.date(2024, 6, 20), "FT", True)]
+    assert db_session.scalar(select(func.count()).where(Orientation.is_reorientation)) == 1
+
+
+def test_referent_site_and_portfolio_target_come_from_the_export(db_session, territory):
+    records = sample_records()
+    write_solis(db_session, territory.id, None, [_reoriented(records[0]), *records[1:]])
+    db_session.commit()
+    referent = db_session.execute(
+        select(Referent.organisme, Site.name, Site.kind, Referent.portfolio_target)
+        .join(Site, Referent.site_id == Site.id)
+        .where(Referent.code == "FT01")
+    ).one()
+    assert tuple(referent) == ("FT", "Agence France Travail Redon", "AGENCE_FT", 60)
+    # The sample's own referents say nothing of theirs: no site, the default target 70.
+    assert db_session.execute(
+        select(Referent.site_id, Referent.portfolio_target).where(Referent.code == "REF001")
+    ).one() == (None, 70)
+    # A later extraction changes the target; one without the column leaves it.
+    write_solis(
+        db_session,
+        territory.id,
+        None,
+        [dataclasses.replace(_reoriented(records[0]), referent_portfolio_target=45)],
+    )
+    write_solis(db_session, territory.id, None, records)
+    db_session.commit()
+    target = select(Referent.portfolio_target).where(Referent.code == "FT01")
+    assert db_session.scalar(target) == 45
+
+
+def test_end_of_duties_is_written(db_session, territory):
+    records = sample_records()
+    ended = dataclasses.replace(records[0], duties_end_on=dt.date(2024, 6, 30))
+    write_solis(db_session, territory.id, None, [ended, *records[1:]])
+    db_session.commit()
+    ends = db_session.scalars(
+        select(RightsPeriod.duties_end_on).where(RightsPeriod.duties_end_on.is_not(None))
+    ).all()
+    assert ends == [dt.date(2024, 6, 30)]

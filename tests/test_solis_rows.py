@@ -151,3 +151,70 @@ def test_family_situation_and_education_level_are_read():
     )
     record = solis.parse_row(RowReader(row, mapping, solis.PROFILE), CONTEXT)
     assert (record.family_situation, record.education_level) == ("seul_avec_enfants", "niveau_3")
+
+
+DEMO_HEADERS = [
+    "N° allocataire",
+    "Date de naissance",
+    "Date ouverture droits",
+    "Soumis droits et devoirs",
+    "Date début droits et devoirs",
+    "Date fin droits et devoirs",
+    "Date orientation",
+    "Dominante",
+    "Organisme référent",
+    "Référent",
+    "Site du référent",
+    "Objectif portefeuille du référent",
+]
+
+
+def _demo_row(*cells: str) -> tuple[solis.SolisRecord | None, RowReader]:
+    mapping = match_headers(DEMO_HEADERS, solis.PROFILE)
+    reader = RowReader(dict(zip(DEMO_HEADERS, cells, strict=True)), mapping, solis.PROFILE)
+    return solis.parse_row(reader, CONTEXT), reader
+
+
+def test_end_of_duties_and_referent_details_are_read():
+    record, _ = _demo_row(
+        "1234567", "01/01/1980", "10/01/2024", "Oui", "10/01/2024", "30/06/2024",
+        "05/02/2024", "Emploi", "Département", "REF005", "CDAS Guichen", "50",
+    )  # fmt: skip
+    assert (record.duties_start_on, record.duties_end_on) == (
+        dt.date(2024, 1, 10),
+        dt.date(2024, 6, 30),
+    )
+    assert (record.referent, record.referent_site, record.referent_portfolio_target) == (
+        "REF005",
+        "CDAS Guichen",
+        50,
+    )
+
+
+def test_referent_details_without_a_referent_and_duties_of_someone_not_subject_are_left():
+    record, reader = _demo_row(
+        "1234567", "01/01/1980", "10/01/2024", "Non", "", "30/06/2024",
+        "", "", "", "", "CDAS Guichen", "50",
+    )  # fmt: skip
+    assert reader.reasons == []
+    assert (record.duties_start_on, record.duties_end_on) == (None, None)
+    assert (record.referent_site, record.referent_portfolio_target) == (None, None)
+
+
+def test_end_of_duties_before_start_and_a_bad_portfolio_target_are_reported():
+    record, reader = _demo_row(
+        "1234567", "01/01/1980", "10/01/2024", "Oui", "10/01/2024", "05/01/2024",
+        "05/02/2024", "Emploi", "CD", "REF005", "", "0",
+    )  # fmt: skip
+    assert record is None
+    assert reader.reasons == [
+        "Objectif portefeuille du référent : nombre de personnes attendu (entier positif) : 0",
+        "Date fin droits et devoirs (05/01/2024) précède Date début droits et devoirs (10/01/2024)",
+    ]
+    _, reader = _demo_row(
+        "1234567", "01/01/1980", "10/01/2024", "Oui", "", "",
+        "05/02/2024", "Emploi", "CD", "REF005", "", "70,5",
+    )  # fmt: skip
+    assert reader.reasons == [
+        "Objectif portefeuille du référent : nombre de personnes attendu (entier positif) : 70,5"
+    ]

@@ -1,4 +1,10 @@
-"""The reproducible demo territory: `generate_demo` (pure) and `load_demo` (database)."""
+"""The reproducible demo territory.
+
+`generate_demo` (pure) draws it; `install.install_demo` (what `pilotage demo` runs)
+writes it as export files (`exports.write_exports`) and imports them through the
+connectors; `load_demo` writes the records directly through the models (kept for
+benchmarks and engine tests).
+"""
 
 from dashboard.demo.generate import (
     DEFAULT_END,

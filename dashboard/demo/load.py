@@ -1,4 +1,9 @@
-"""Write a generated `DemoData` into one territory through the models (bulk inserts).
+"""Write a generated `DemoData` into one territory directly through the models.
+
+This is not what `pilotage demo` does (it imports the demo's export files through
+the connectors: dashboard/demo/install.py); it is kept as the fast path for
+benchmarks (bench/bench_demo.py --direct) and writes every generated fact,
+including the few no export carries (docs/connectors.md, "The demo territory").
 
 Rows are inserted in chunks of 5,000 with `session.execute(insert(table), rows)`
 (one executemany per chunk), so a 200,000-person demo loads in under a minute

@@ -93,6 +93,30 @@ def ensure_referents(
     return existing
 
 
+def update_referents(db: Session, territory_id: int, details: dict[str, dict[str, object]]) -> None:
+    """Give existing referents the site id / portfolio target an export states.
+
+    `details` maps a referent code to {"site_id": ..., "portfolio_target": ...};
+    a None value leaves the stored one as it is.
+    """
+    table = Referent.__table__
+    stored: dict[str, tuple] = {}
+    for block in in_blocks(sorted(details)):
+        query = select(table.c.code, table.c.id, table.c.site_id, table.c.portfolio_target).where(
+            table.c.territory_id == territory_id, table.c.code.in_(block)
+        )
+        stored.update((row[0], tuple(row[1:])) for row in db.execute(query))
+    updates = []
+    for code, values in details.items():
+        row_id, site_id, target = stored[code]
+        current = {"site_id": site_id, "portfolio_target": target}
+        wanted = current | {name: value for name, value in values.items() if value is not None}
+        if wanted != current:
+            updates.append({"_id": row_id, **wanted})
+    if updates:
+        db.execute(update(table).where(table.c.id == bindparam("_id")), updates)
+
+
 IN_BLOCK = 5000  # values per IN (...) list: well under SQLite's variable limit
 
 

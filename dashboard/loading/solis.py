@@ -1,10 +1,15 @@
-"""Write SOLIS records: beneficiaries, links, rights, orientation, first appointment, CER."""
+"""Write SOLIS records: beneficiaries, links, rights, orientation, first appointment, CER.
+
+Also the referents' site and portfolio target when the export gives them, and
+the re-orientation flag: an orientation decided after another one of the same
+person (an earlier extraction showed it) is a re-orientation.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from connectors import solis
@@ -15,6 +20,8 @@ from dashboard.loading.common import (
     ensure_referents,
     ensure_sites,
     ids_by_pseudonym,
+    in_blocks,
+    update_referents,
     upsert_rows,
 )
 from dashboard.loading.people import add_links
@@ -60,15 +67,56 @@ def _adopt_people_known_without_nir(
             )
 
 
+def _flag_reorientations(db: Session, territory_id: int, people: set[int]) -> None:
+    """Set `is_reorientation` on every orientation decided after the person's first one."""
+    table = Orientation.__table__
+    fixes = []
+    for block in in_blocks(sorted(people)):
+        query = (
+            select(table.c.id, table.c.beneficiary_id, table.c.decided_on, table.c.is_reorientation)
+            .where(table.c.territory_id == territory_id, table.c.beneficiary_id.in_(block))
+            .order_by(table.c.beneficiary_id, table.c.decided_on)
+        )
+        first: dict[int, dt.date] = {}
+        for row_id, person, decided, flagged in db.execute(query):
+            wanted = decided > first.setdefault(person, decided)
+            if bool(flagged) != wanted:
+                fixes.append({"_id": row_id, "is_reorientation": wanted})
+    if fixes:
+        db.execute(update(table).where(table.c.id == bindparam("_id")), fixes)
+
+
+def _referents(
+    db: Session, territory_id: int, records: list[SolisRecord], sites: dict[str, int]
+) -> dict[str, int]:
+    """Ids of the rows' referents (created when new), with the site and target rows give."""
+    referents = ensure_referents(
+        db, territory_id, {r.referent: r.organisme for r in records if r.referent}
+    )
+    details = {
+        r.referent: {
+            "site_id": sites.get(r.referent_site),
+            "portfolio_target": r.referent_portfolio_target,
+        }
+        for r in records
+        if r.referent and (r.referent_site or r.referent_portfolio_target)
+    }
+    if details:
+        update_referents(db, territory_id, details)
+    return referents
+
+
 def write_solis(
     db: Session, territory_id: int, batch_id: int, records: list[SolisRecord]
 ) -> WriteCounts:
     """Upsert one SOLIS extraction; a newer file updates people, never duplicates them."""
     _adopt_people_known_without_nir(db, territory_id, records)
-    sites = ensure_sites(db, territory_id, {r.site for r in records if r.site})
-    referents = ensure_referents(
-        db, territory_id, {r.referent: r.organisme for r in records if r.referent}
+    sites = ensure_sites(
+        db,
+        territory_id,
+        {r.site for r in records if r.site} | {r.referent_site for r in records if r.referent_site},
     )
+    referents = _referents(db, territory_id, records, sites)
     people = upsert_rows(
         db,
         Beneficiary.__table__,
@@ -105,6 +153,7 @@ def write_solis(
                     "rights_opened_on": r.rights_opened_on,
                     "notification_received_on": r.notification_received_on,
                     "duties_start_on": r.duties_start_on,
+                    "duties_end_on": r.duties_end_on,
                     "exit_on": r.exit_on,
                     "exit_reason": r.exit_reason,
                 }
@@ -169,6 +218,9 @@ def write_solis(
             scope=scope,
         ),
     ]
+    _flag_reorientations(
+        db, territory_id, {ids[r.pseudonym] for r in records if r.orientation_decided_on}
+    )
     touched = {key[0] for key in people.updated}
     person_of = {value: key for key, value in ids.items()}
     for result in facts:

@@ -49,7 +49,7 @@ def test_demo_login_reaches_home_with_territory_figures(page, live_server, live_
     card = page.locator("#home-summary .card").filter(has_text="Bénéficiaires connus")
     card.locator(".card-value").wait_for()
     assert card.locator(".card-value").inner_text() == format_count(expected)
-    assert "Données de démonstration au 31/12/2024" in page.locator("#home-freshness").inner_text()
+    assert "Données SOLIS au 31/12/2024" in page.locator("#home-freshness").inner_text()
 
     page.click("#frame-logout")
     page.wait_for_url(re.compile(r"/login"))

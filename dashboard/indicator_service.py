@@ -71,7 +71,8 @@ def month_bounds(value: str, parameter: str) -> tuple[dt.date, dt.date]:
     year, month = int(match[1]), int(match[2])
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise IndicatorRequestError(
-            parameter, f"{parameter} : année hors du champ {FIRST_YEAR}-{LAST_YEAR} ({year})."
+            parameter,
+            f"{parameter} doit tomber entre {FIRST_YEAR} et {LAST_YEAR} (reçu : {year}).",
         )
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -101,7 +102,7 @@ def parse_request(
     months = (period_end.year - period_start.year) * 12 + period_end.month - period_start.month
     if months + 1 > MAX_MONTHS:
         raise IndicatorRequestError(
-            "to", f"La période demandée dépasse {MAX_MONTHS} mois ({months + 1} mois)."
+            "to", f"La période couvre au plus {MAX_MONTHS} mois ({months + 1} demandés)."
         )
     day = _as_of(as_of, label["as_of"])
     dimension = None
@@ -153,7 +154,8 @@ def _as_of(value: str | dt.date | None, parameter: str) -> dt.date | None:
 def _checked_day(day: dt.date, parameter: str) -> dt.date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise IndicatorRequestError(
-            "as_of", f"{parameter} : année hors du champ {FIRST_YEAR}-{LAST_YEAR} ({day.year})."
+            "as_of",
+            f"{parameter} doit tomber entre {FIRST_YEAR} et {LAST_YEAR} (reçu : {day.year}).",
         )
     return day
 

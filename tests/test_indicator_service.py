@@ -259,9 +259,9 @@ def test_compute_indicators_gives_a_breakdown_only_where_it_exists(db_session):
 @pytest.mark.parametrize(
     ("args", "parameter", "message"),
     [
-        (("1800-01", "1800-02"), "from", "from : année hors du champ 1900-2100 (1800)."),
-        (("2024-01", "2024-02", "0001-01-01"), "as_of", "as_of : année hors du champ"),
-        (("2000-01", "2024-12"), "to", "La période demandée dépasse 120 mois (300 mois)."),
+        (("1800-01", "1800-02"), "from", "from doit tomber entre 1900 et 2100 (reçu : 1800)."),
+        (("2024-01", "2024-02", "0001-01-01"), "as_of", "as_of doit tomber entre 1900 et 2100"),
+        (("2000-01", "2024-12"), "to", "La période couvre au plus 120 mois (300 demandés)."),
     ],
 )
 def test_absurd_dates_are_refused_before_any_computation(args, parameter, message):
@@ -275,5 +275,5 @@ def test_the_cli_refuses_an_absurd_as_of_without_a_traceback(redon_cli):
         "indicators", "--territory", "35-REDON", "--from", "2024-01", "--to", "2024-02",
         "--as-of", "0001-01-01",
     )  # fmt: skip
-    assert code == 2 and "--as-of : année hors du champ 1900-2100 (1)." in err
+    assert code == 2 and "--as-of doit tomber entre 1900 et 2100 (reçu : 1)." in err
     assert "Traceback" not in err

@@ -145,14 +145,17 @@ def subject_on(rights: pd.DataFrame, day: dt.date) -> pd.Index:
 
 def latest_orientations(orientations: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Each person's orientation in force at `as_of` (latest decided; same day: the
-    re-orientation, then the latest notified)."""
+    re-orientation, then the latest notified by `as_of`: a later notification is not
+    known yet)."""
     known = orientations[orientations["decided_on"] <= _ts(as_of)]
+    known = known.assign(notified_by=known["notified_on"].where(known["notified_on"] <= _ts(as_of)))
     ordered = known.sort_values(
-        [BID, "decided_on", "is_reorientation", "notified_on"],
+        [BID, "decided_on", "is_reorientation", "notified_by"],
         ascending=[True, False, False, False],
         na_position="last",
+        kind="stable",
     )
-    return ordered.drop_duplicates(BID)
+    return ordered.drop_duplicates(BID).drop(columns="notified_by")
 
 
 def oriented_stock(t: PandasTables, as_of: dt.date) -> pd.DataFrame:

@@ -244,7 +244,8 @@ latest AS (
     SELECT DISTINCT ON (beneficiary_id) beneficiary_id, organisme, dominante, referent_id
     FROM orientations
     WHERE decided_on <= %(as_of)s
-    ORDER BY beneficiary_id, decided_on DESC, is_reorientation DESC, notified_on DESC NULLS LAST
+    ORDER BY beneficiary_id, decided_on DESC, is_reorientation DESC,
+             CASE WHEN notified_on <= %(as_of)s THEN notified_on END DESC NULLS LAST
 )"""
 
 STOCK = f"""
@@ -387,7 +388,8 @@ delays AS (
     SELECT DISTINCT ON (beneficiary_id) territory, beneficiary_id, decided_on, notified_on
     FROM orientations
     WHERE decided_on BETWEEN %(start)s AND %(last)s
-    ORDER BY beneficiary_id, decided_on DESC, is_reorientation DESC, notified_on DESC NULLS LAST
+    ORDER BY beneficiary_id, decided_on DESC, is_reorientation DESC,
+             CASE WHEN notified_on <= %(as_of)s THEN notified_on END DESC NULLS LAST
 ),
 reference AS (
     SELECT territory, beneficiary_id,

@@ -26,6 +26,7 @@ from metrics.params import DEFAULT_PARAMS, Params
 from metrics.periods import check_period
 from metrics.persons import POSITION, activity_people, first_per_person, person_index
 from metrics.population import (
+    latest_per_person,
     orientations_latest_first,
     rights_by_person,
     with_current_orientation,
@@ -220,7 +221,7 @@ def first_appointment_facts(
         in_period = orientations_latest_first(frames)[0].filter(
             pl.col("decided_on").is_between(period_start, min(period_end, as_of))
         )
-        orientations = first_per_person(in_period).with_columns(
+        orientations = latest_per_person(in_period, as_of).with_columns(
             reference_on=pl.when(pl.col("notified_on") <= as_of)
             .then(pl.col("notified_on"))
             .otherwise(pl.col("decided_on"))

@@ -138,11 +138,10 @@ def orientations_latest_first(frames: Frames) -> tuple[pl.DataFrame, Blocks]:
     then the re-orientation, then the one notified last (nulls last); and where each
     person's rows are (memoised).
 
-    `valid_until`: the decided_on of the row before for the same person (null
-    for their first row): the row is the person's latest orientation at a day D
-    exactly when decided_on <= D < valid_until (never when the two are equal).
     `source_row`: the row's number in `frames.orientations` (rows equal on
-    every sort key keep that order).
+    every sort key keep that order). This order ignores dates: to pick the
+    orientation in force at a date, use `latest_per_person`, which breaks
+    same-day ties with what was notified by then.
     """
 
     def build() -> tuple[pl.DataFrame, Blocks]:
@@ -156,36 +155,41 @@ def orientations_latest_first(frames: Frames) -> tuple[pl.DataFrame, Blocks]:
                 maintain_order=True,
             )
         )
-        same_person = pl.col(POSITION) == pl.col(POSITION).shift(1)
-        ordered = ordered.select(
-            POSITION,
-            "beneficiary_id",
-            *ORIENTATION_COLUMNS,
-            "source_row",
-            valid_until=pl.when(same_person).then(pl.col("decided_on").shift(1)),
-        )
+        ordered = ordered.select(POSITION, "beneficiary_id", *ORIENTATION_COLUMNS, "source_row")
         return ordered, blocks(person_index(frames), ordered[POSITION])
 
     return frames.derived(("orientations_latest_first",), build)
+
+
+def latest_per_person(rows: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """One orientation per person of `rows` (rows of `orientations_latest_first`, grouped
+    by person): the latest decided; on the same day, the re-orientation, then the one
+    notified last by `as_of` (a notification after `as_of` is not known yet and counts as
+    none), then the first in the table. Sorted by `pidx`.
+    """
+    latest_day = rows.filter(pl.col("decided_on") == pl.col("decided_on").max().over(POSITION))
+    known_notification = pl.when(pl.col("notified_on") <= as_of).then(pl.col("notified_on"))
+    return first_per_person(
+        latest_day.sort(
+            [POSITION, "is_reorientation", known_notification, "source_row"],
+            descending=[False, True, True, False],
+            nulls_last=True,
+        )
+    )
 
 
 def latest_orientations(frames: Frames, as_of: dt.date) -> pl.DataFrame:
     """Each person's latest orientation decided on or before `as_of` (re-orientations win).
 
     Two orientations decided the same day: the re-orientation, then the one
-    notified last, is kept. One row per person, sorted by `pidx`; columns
-    pidx, beneficiary_id, `ORIENTATION_COLUMNS` and source_row.
+    notified last by `as_of`, is kept (`latest_per_person`). One row per person,
+    sorted by `pidx`; columns pidx, beneficiary_id, `ORIENTATION_COLUMNS` and
+    source_row.
     """
 
     def build() -> pl.DataFrame:
-        return (
-            orientations_latest_first(frames)[0]
-            .filter(
-                (pl.col("decided_on") <= as_of)
-                & (pl.col("valid_until").is_null() | (pl.col("valid_until") > as_of))
-            )
-            .drop("valid_until")
-        )
+        decided = orientations_latest_first(frames)[0].filter(pl.col("decided_on") <= as_of)
+        return latest_per_person(decided, as_of)
 
     return frames.derived(("latest_orientations", as_of), build, dated=True)
 

@@ -208,3 +208,20 @@ def test_a_week_of_activity_is_an_act_from_its_monday():
     )
     result = delai_premier_accompagnement_median_j(frames, **dates(*MARCH, "2024-06-30"))
     assert (result.value, result.details["count"]) == (14.5, 2)
+
+
+def test_same_day_orientations_measure_the_one_notified_by_as_of():
+    # Decided the same day 01/03: A to CD notified 05/03, B to FT notified 10/04.
+    # At 31/03 only A's notification is known, so A is measured: deadline 05/03 + 15 =
+    # 20/03, and the appointment of 19/03 is in time: 1/1. (Measuring B, whose
+    # notification is not known yet, would start from its decision: deadline 16/03, late.)
+    frames = make_frames(
+        orientations=[
+            orientation(1, "2024-03-01", "2024-03-05", organisme="CD"),
+            orientation(1, "2024-03-01", "2024-04-10", organisme="FT"),
+        ],
+        appointments=[appointment(1, "2024-03-19")],
+    )
+    result = taux_premier_rdv_15j(frames, **dates(*MARCH, "2024-03-31"), by="organisme")
+    assert (result.value, result.numerator, result.denominator) == (100.0, 1, 1)
+    assert result.breakdown["CD"] == {"value": 100.0, "numerator": 1, "denominator": 1}

@@ -203,3 +203,35 @@ def test_stock_indicators_have_no_cohort(stock):
         taux_orientation(stock, **dates(*H1), by="cohorte")
     with pytest.raises(ValueError, match="no `by`"):
         repartition_organisme(stock, **dates(*H1), by="sex")
+
+
+@pytest.fixture(scope="module")
+def same_day_orientations():
+    """One person subject from 01/01/2024, two orientations decided the same day 01/03/2024:
+    A to CD notified 05/03, B to FT notified 10/04 (neither a re-orientation)."""
+    return make_frames(
+        people=[person(1, 1990, "F", "Redon")],
+        rights_rows=[rights(1, start="2024-01-01")],
+        orientations=[
+            orientation(1, "2024-03-01", "2024-03-05", organisme="CD"),
+            orientation(1, "2024-03-01", "2024-04-10", organisme="FT"),
+        ],
+    )
+
+
+def test_same_day_orientations_use_only_notifications_known_at_as_of(same_day_orientations):
+    # At 31/03 B's notification (10/04) is not known yet: A, notified 05/03, is in force.
+    march = repartition_organisme(
+        same_day_orientations, **dates("2024-01-01", "2024-03-31", "2024-03-31")
+    )
+    assert march.breakdown["CD"]["count"] == 1
+    assert march.breakdown["FT"]["count"] == 0
+    by_organisme = taux_orientation(
+        same_day_orientations, **dates("2024-01-01", "2024-03-31", "2024-03-31"), by="organisme"
+    ).breakdown
+    assert by_organisme["CD"] == {"value": 100.0, "numerator": 1, "denominator": 1}
+    # At 30/04 both are known and B was notified last: B is in force.
+    april = repartition_organisme(
+        same_day_orientations, **dates("2024-01-01", "2024-04-30", "2024-04-30")
+    )
+    assert (april.breakdown["CD"]["count"], april.breakdown["FT"]["count"]) == (0, 1)

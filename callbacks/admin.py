@@ -15,6 +15,7 @@ from flask import request
 from sqlalchemy import select
 
 from callbacks.context import PageError, page_context
+from dashboard.audit import territory_entries
 from dashboard.models import Territory
 from dashboard.state import get_state, open_session
 from dashboard.targets_edit import (
@@ -32,6 +33,7 @@ from dashboard.user_admin import (
     territory_users,
 )
 from layouts import ids
+from layouts.admin_audit import ACTION_LABELS, journal_view
 from layouts.admin_views import (
     empty_row,
     indicator_help,
@@ -158,8 +160,26 @@ def show_threshold(search: str | None) -> object:
     return threshold_view(get_state().settings.disclosure_threshold)
 
 
+def show_journal(search: str | None, action: object) -> object:
+    """The territory's audit journal, newest first, optionally one action only."""
+    try:
+        ctx = page_context(search, "admin")
+    except PageError as error:
+        return _alert(error.message)
+    if action is not None and action not in ACTION_LABELS:
+        return _alert("Type d'action inconnu : choisissez-en un dans la liste.")
+    with open_session() as db:
+        logins = [user.login for user in territory_users(db, ctx.facts.territory_id)]
+        entries = territory_entries(db, ctx.facts.code, logins, action=action)
+    return journal_view(entries)
+
+
 def _users(search, _create, _toggles, _roles, login, role, password, confirm, _values):  # noqa: ANN001
     return manage_users(search, login, role, password, confirm)
+
+
+def _journal(search, action, _users_changed, _targets_changed):  # noqa: ANN001
+    return show_journal(search, action)
 
 
 def _targets(code, _add, _save, _delete, search, _values):  # noqa: ANN001
@@ -196,3 +216,10 @@ def register(app: dash.Dash) -> None:
         State({"type": ids.POINT_FIELD, "line": ALL, "name": ALL}, "value"),
     )(_targets)
     app.callback(Output(ids.ADMIN_THRESHOLD, "children"), Input(ids.URL, "search"))(show_threshold)
+    app.callback(
+        Output(ids.ADMIN_AUDIT, "children"),
+        Input(ids.URL, "search"),
+        Input(ids.ADMIN_AUDIT_ACTION, "value"),
+        Input(ids.ADMIN_USER_MESSAGE, "children"),  # a user change adds entries: reload
+        Input(ids.ADMIN_TARGET_MESSAGE, "children"),  # so does a saved trajectory
+    )(_journal)

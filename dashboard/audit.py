@@ -1,10 +1,17 @@
-"""Append entries to the audit log (who, what, when, which territory)."""
+"""The audit log: append entries (who, what, when, which territory) and read them back."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.models import AuditLog
+
+JOURNAL_LIMIT = 200
 
 
 def record(
@@ -28,3 +35,40 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    login: str | None
+    action: str
+    remote_addr: str | None
+    details: dict[str, object]
+
+
+def territory_entries(
+    session: Session,
+    territory_code: str,
+    logins: Iterable[str],
+    *,
+    action: str | None = None,
+    limit: int = JOURNAL_LIMIT,
+) -> list[AuditEntry]:
+    """The latest entries of one territory, newest first.
+
+    An entry belongs to the territory when it names it, or when it names no
+    territory but one of the territory's `logins` (a failed login is recorded
+    before anyone knows the territory). `action` keeps only that action.
+    """
+    belongs = or_(
+        AuditLog.territory_code == territory_code,
+        and_(AuditLog.territory_code.is_(None), AuditLog.login.in_(list(logins))),
+    )
+    query = select(AuditLog).where(belongs)
+    if action is not None:
+        query = query.where(AuditLog.action == action)
+    rows = session.scalars(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
+    return [
+        AuditEntry(row.at, row.login, row.action, row.remote_addr, dict(row.details or {}))
+        for row in rows
+    ]

@@ -1,4 +1,4 @@
-"""Administration page (administrators): users of the territory, targets, disclosure threshold.
+"""Administration page (administrators): users, targets, disclosure threshold, audit journal.
 
 Static frame here; the views of users and trajectory points are in
 layouts/admin_views.py, filled by callbacks/admin.py from the server's
@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from dashboard.user_admin import ASSIGNABLE_ROLES
 from layouts import ids
+from layouts.admin_audit import action_options
 from layouts.admin_views import indicator_options, role_options
 
 PATH = "/admin"
@@ -142,5 +143,24 @@ def layout(**_query: str) -> html.Div:
                 targets_editor(),
             ),
             _section("Seuil de diffusion", html.Div(id=ids.ADMIN_THRESHOLD)),
+            _section(
+                "Journal d'audit",
+                html.P(
+                    "Connexions, échecs de connexion, imports, exports, modifications de la "
+                    "feuille de route, des cibles et des comptes du territoire. Le journal ne "
+                    "se modifie pas depuis l'application.",
+                    className="hint",
+                ),
+                _field(
+                    "Type d'action",
+                    dcc.Dropdown(
+                        id=ids.ADMIN_AUDIT_ACTION,
+                        options=action_options(),
+                        placeholder="Toutes les actions",
+                    ),
+                    ids.ADMIN_AUDIT_ACTION,
+                ),
+                dcc.Loading(html.Div(id=ids.ADMIN_AUDIT)),
+            ),
         ],
     )

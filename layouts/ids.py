@@ -122,3 +122,5 @@ POINT_FIELD = "admin-point-field"  # {"type", "line", "name"}
 POINT_DELETE = "admin-point-delete"  # {"type", "line"}
 ADMIN_THRESHOLD = "admin-threshold"
 ADMIN_THRESHOLD_VALUE = "admin-threshold-value"
+ADMIN_AUDIT_ACTION = "admin-audit-action"
+ADMIN_AUDIT = "admin-audit"

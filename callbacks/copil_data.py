@@ -3,19 +3,20 @@
 Everything comes from the territory's cached facts (no query per click),
 except the feuille de route, read through dashboard/roadmap.py.
 
-Dates. The period's *reference day* is min(end of its last month, as_of):
-- stock indicators (`STOCK_CODES`: "the period is not used") are taken at
-  the reference day, so a past quarter shows its own stock, not today's;
+Dates: one rule with the API and the CLI, `observation_days` of
+dashboard/indicator_service.py (the page never asks for an as_of):
+- stock indicators (`STOCK_CODES`: "the period is not used") and the splits
+  are taken at the earlier of the period's end and as_of (the latest
+  extraction), so a past quarter shows its own stock, not today's;
 - flows are computed at as_of (everything known about the period's people),
   and every indicator's target, trajectory value and status are those in
-  force at the reference day.
+  force at that earlier day.
 The previous period has the same number of months and ends the month before
 (callbacks/copil_periods.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -25,38 +26,17 @@ from dataclasses import dataclass
 from flask import current_app
 
 from callbacks.context import PageContext
-from callbacks.copil_periods import (
-    months_label,
-    previous_months,
-    reference_day,
-    series_months,
-)
-from dashboard.indicator_service import compute_indicators
+from callbacks.copil_periods import months_label, previous_months, quarter_spans, series_months
+from dashboard.indicator_service import STOCK_CODES, compute_indicators
 from dashboard.roadmap import load_roadmap
 from dashboard.state import open_session
 from layouts.copil import HEADLINE_CODES, SPLIT_CODES
 from layouts.filters import month_end, month_label
 from metrics.funnel import Funnel, disclose_funnel, path_funnel
-from metrics.registry import REGISTRY
 from metrics.result import IndicatorResult
 from metrics.roadmap_status import RoadmapStatusReport, roadmap_status
-from metrics.trajectory import path, with_target
+from metrics.trajectory import path
 
-# Indicators measured at one day whatever the period (their docstring: "the period is
-# not used"); tests/test_copil_data.py holds this list equal to the registry's docstrings.
-STOCK_CODES = frozenset(
-    {
-        "taux_orientation",
-        "taux_contrat_engagement",
-        "taille_portefeuille_moyenne",
-        "part_referents_au_dessus_cible",
-        "part_intensif_15h",
-        "reprise_stock_avancement",
-    }
-)
-# Computed at the reference day: the stocks, and the splits (the stock split is one; the
-# flux split counts orientations decided up to min(period end, as_of) either way).
-AT_REFERENCE = STOCK_CODES | frozenset(SPLIT_CODES)
 CACHE_KEY = "copil_trajectories"  # the TrajectoryCache, in the Flask server's extensions
 MAX_CACHED_TRAJECTORIES = 64
 
@@ -72,20 +52,27 @@ class Card:
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    month: str  # AAAA-MM
-    day: dt.date  # the month's last day (where the point is drawn)
+    month: str  # AAAA-MM: the month, or the last month of a quarter's point
+    day: dt.date  # the last day of that month (where the point is drawn)
     value: float | None
     suppressed: bool
+    label: str = ""  # French: "juillet 2024", "T3 2024" (month_label of `month` if empty)
 
 
 @dataclass(frozen=True)
 class Trajectory:
-    """Monthly values of one indicator and its target path (corners of `metrics.trajectory`)."""
+    """Values of one indicator and its target path (corners of `metrics.trajectory`).
+
+    Points are monthly; for a flow whose monthly points are mostly hidden
+    (`mostly_hidden`), quarterly (`by_quarter`): a quarter's cohort is bigger, and
+    each quarterly figure goes through the same disclosure.
+    """
 
     code: str
     points: tuple[SeriesPoint, ...]
     path: tuple[tuple[dt.date, float], ...]
     stock: bool  # each point is the stock at the month's end, not the month's flow
+    by_quarter: bool = False
 
 
 def published(
@@ -97,28 +84,10 @@ def published(
     scope: str | None = None,
 ) -> dict[str, IndicatorResult]:
     """The indicators of the months [first, last] for this audience (dates: module docstring)."""
-    reference = reference_day(last, ctx.as_of)
-    at_reference = [code for code in codes if code in AT_REFERENCE]
-    flows = [code for code in codes if code not in AT_REFERENCE]
-    results: dict[str, IndicatorResult] = {}
-    if at_reference:
-        request = ctx.request(
-            month_from=first, month_to=last, as_of=reference, codes=at_reference, by=by, scope=scope
-        )
-        results.update((r.code, r) for r in compute_indicators(ctx.facts, request, ctx.threshold))
-    if flows:
-        request = ctx.request(month_from=first, month_to=last, codes=flows, by=by, scope=scope)
-        for result in compute_indicators(ctx.facts, request, ctx.threshold):
-            results[result.code] = _target_at(ctx, result, reference)
-    return {code: results[code] for code in codes}
-
-
-def _target_at(ctx: PageContext, result: IndicatorResult, day: dt.date) -> IndicatorResult:
-    points = ctx.facts.targets.get(result.code, [])
-    if not points or day == ctx.as_of:
-        return result
-    cleared = dataclasses.replace(result, target=None, trajectory_value=None, status=None)
-    return with_target(cleared, points, day, REGISTRY[result.code].direction)
+    request = ctx.request(
+        month_from=first, month_to=last, as_of=None, codes=codes, by=by, scope=scope
+    )
+    return {r.code: r for r in compute_indicators(ctx.facts, request, ctx.threshold)}
 
 
 def headline_cards(ctx: PageContext) -> list[Card]:
@@ -165,13 +134,27 @@ def trajectory(ctx: PageContext, code: str) -> Trajectory:
     return cache.get(key, lambda: _trajectory(ctx, code))
 
 
+def mostly_hidden(points: list[SeriesPoint]) -> bool:
+    """More than half of the points are hidden by disclosure."""
+    return sum(1 for point in points if point.suppressed) * 2 > len(points)
+
+
+def _point(ctx: PageContext, code: str, first: str, last: str) -> SeriesPoint:
+    result = published(ctx, [code], first, last)[code]
+    label = month_label(first) if first == last else months_label(first, last)
+    return SeriesPoint(last, month_end(last), result.value, result.suppressed, label)
+
+
 def _trajectory(ctx: PageContext, code: str) -> Trajectory:
-    points = ctx.facts.targets.get(code, [])
-    values = []
-    for month in series_months(points, ctx.as_of):
-        result = published(ctx, [code], month, month)[code]
-        values.append(SeriesPoint(month, month_end(month), result.value, result.suppressed))
-    return Trajectory(code, tuple(values), tuple(path(points)), code in STOCK_CODES)
+    """Monthly points; by quarter for a flow whose months are mostly hidden."""
+    targets = ctx.facts.targets.get(code, [])
+    months = series_months(targets, ctx.as_of)
+    stock = code in STOCK_CODES
+    points = [_point(ctx, code, month, month) for month in months]
+    by_quarter = not stock and ctx.threshold is not None and mostly_hidden(points)
+    if by_quarter:
+        points = [_point(ctx, code, first, last) for first, last in quarter_spans(months)]
+    return Trajectory(code, tuple(points), tuple(path(targets)), stock, by_quarter)
 
 
 def funnel(ctx: PageContext) -> Funnel:

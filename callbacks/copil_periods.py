@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from layouts.filters import month_end, month_label
+from layouts.filters import month_label
 from metrics.periods import add_months
 from metrics.trajectory import TargetPoint
 
@@ -50,10 +50,6 @@ def months_label(first: str, last: str) -> str:
     return f"{month_label(first)} – {month_label(last)}"
 
 
-def reference_day(last_month: str, as_of: dt.date) -> dt.date:
-    return min(month_end(last_month), as_of)
-
-
 def series_months(points: list[TargetPoint], as_of: dt.date) -> list[str]:
     """From the first target's start (or 12 months back) to as_of's month, 36 at most."""
     last = _month_key(as_of)
@@ -65,3 +61,24 @@ def series_months(points: list[TargetPoint], as_of: dt.date) -> list[str]:
     if first > last:
         first = last
     return [shift_month(first, step) for step in range(month_count(first, last))]
+
+
+def quarter_of(month: str) -> str:
+    """The first month of `month`'s calendar quarter (`2024-05` -> `2024-04`)."""
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year:04d}-{(number - 1) // 3 * 3 + 1:02d}"
+
+
+def quarter_spans(months: list[str]) -> list[tuple[str, str]]:
+    """Consecutive months grouped by calendar quarter: (first, last) of each group.
+
+    The series' first and last quarters may be partial (it starts at the targets'
+    start and ends at as_of's month): only the months of the series are taken.
+    """
+    spans: list[tuple[str, str]] = []
+    for month in months:
+        if spans and quarter_of(spans[-1][0]) == quarter_of(month):
+            spans[-1] = (spans[-1][0], month)
+        else:
+            spans.append((month, month))
+    return spans

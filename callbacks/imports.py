@@ -15,7 +15,14 @@ from flask import current_app, request
 
 from callbacks.context import PageError, page_context
 from dashboard import queries
-from dashboard.quarantine import QuarantineError, correct_row, discard_row, quarantine_entry
+from dashboard.models import QuarantineStatus
+from dashboard.quarantine import (
+    ALREADY_DONE,
+    QuarantineError,
+    correct_row,
+    discard_row,
+    quarantine_entry,
+)
 from dashboard.state import get_state, open_session
 from dashboard.web_upload import (
     UploadRefusedError,
@@ -27,6 +34,7 @@ from layouts import ids
 from layouts.imports import SOURCE_NAMES, source_name
 from layouts.imports_editor import (
     correction_message,
+    discard_question,
     editor_fields,
     editor_title,
     plain_message,
@@ -51,7 +59,9 @@ def fill_page(search: str | None, source: str | None) -> tuple:
         ctx = page_context(search, "imports")
     except PageError as error:
         return (_error(error.message), None, None, None, None)
-    territory_id, wanted = ctx.facts.territory_id, source or None
+    # A forged source (not one of the list) would reach the query as an unknown enum: 500.
+    wanted = source if isinstance(source, str) and source in SOURCE_NAMES else None
+    territory_id = ctx.facts.territory_id
     with open_session() as db:
         freshness = queries.source_freshness(db, territory_id)
         history = queries.import_history(db, territory_id, wanted)
@@ -87,7 +97,7 @@ def upload(contents, file_name, source, extracted_on, options, search, refresh):
     except PageError as error:
         return _error(error.message), None, no_update
     state = get_state()
-    dry_run = "dry_run" in (options or [])
+    dry_run = isinstance(options, list) and "dry_run" in options  # a forged int: no 500
     try:
         report = import_upload(
             state.sessions,
@@ -166,7 +176,7 @@ def edit_row(search: str | None, row_id: object, refresh: int | None) -> tuple:
                     correct_disabled=not entry.correctable,
                     actions_hidden=False,
                 )
-            if trigger == ids.IMPORTS_DISCARD:
+            if trigger == ids.IMPORTS_DISCARD_CONFIRM:
                 discard_row(db, ctx.user, territory_id, row_id, remote_addr=request.remote_addr)
                 return _editor(
                     fields=[],
@@ -196,6 +206,28 @@ def edit_row(search: str | None, row_id: object, refresh: int | None) -> tuple:
         refresh=(refresh or 0) + 1,
         actions_hidden=True,
     )
+
+
+def ask_discard(_clicks: int | None, search: str | None, row_id: object) -> tuple:
+    """« Écarter la ligne » asks first: the question naming the row, or why it cannot be.
+
+    Returns the confirmation's message, whether it is displayed and the editor's
+    message. Nothing is written here: `edit_row` discards on the confirmation only.
+    """
+    if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
+        raise PreventUpdate
+    try:
+        ctx = page_context(search, "imports")
+    except PageError as error:
+        return no_update, False, _error(error.message)
+    try:
+        with open_session() as db:
+            entry = quarantine_entry(db, ctx.facts.territory_id, row_id)
+    except QuarantineError as error:
+        return no_update, False, plain_message(str(error))
+    if entry.status != QuarantineStatus.PENDING:
+        return no_update, False, plain_message(ALREADY_DONE)
+    return discard_question(entry, source_name(entry.source)), True, None
 
 
 def _fill(search: str | None, source: str | None, _refresh: int | None) -> tuple:
@@ -246,10 +278,19 @@ def register(app: dash.Dash) -> None:
         Output(ids.IMPORTS_EDITOR_ACTIONS, "hidden"),
         Input({"type": ids.QUARANTINE_OPEN, "row": ALL}, "n_clicks"),
         Input(ids.IMPORTS_CORRECT, "n_clicks"),
-        Input(ids.IMPORTS_DISCARD, "n_clicks"),
+        Input(ids.IMPORTS_DISCARD_CONFIRM, "submit_n_clicks"),
         State(ids.URL, "search"),
         State(ids.IMPORTS_EDITOR_ROW, "data"),
         State({"type": ids.QUARANTINE_FIELD, "row": ALL, "index": ALL}, "value"),
         State(ids.IMPORTS_REFRESH, "data"),
         prevent_initial_call=True,
     )(_edit)
+    app.callback(
+        Output(ids.IMPORTS_DISCARD_CONFIRM, "message"),
+        Output(ids.IMPORTS_DISCARD_CONFIRM, "displayed"),
+        Output(ids.IMPORTS_EDITOR_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.IMPORTS_DISCARD, "n_clicks"),
+        State(ids.URL, "search"),
+        State(ids.IMPORTS_EDITOR_ROW, "data"),
+        prevent_initial_call=True,
+    )(ask_discard)

@@ -73,7 +73,15 @@ def _csv(results: list[dict]) -> str:
 @click.option("--territory", "territory_code", required=True, help="Code du territoire.")
 @click.option("--from", "month_from", required=True, help="Premier mois de la période (AAAA-MM).")
 @click.option("--to", "month_to", required=True, help="Dernier mois de la période (AAAA-MM).")
-@click.option("--as-of", type=DateParam(), help="Date d'observation (défaut : extraction SOLIS).")
+@click.option(
+    "--as-of",
+    type=DateParam(),
+    help=(
+        "Date d'observation de tous les indicateurs. Par défaut : les flux à la dernière "
+        "extraction SOLIS, les stocks et répartitions à la fin de la période si elle est "
+        "antérieure (une période passée montre son stock de fin de période)."
+    ),
+)
 @click.option("--by", type=click.Choice([d.value for d in Dimension]), help="Ventilation.")
 @click.option("--scope", type=click.Choice(["stock", "flux"]), default="stock", show_default=True)
 @click.option(

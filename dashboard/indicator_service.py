@@ -36,6 +36,21 @@ SCOPES = ("stock", "flux")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_MONTHS = 120
 AGGREGATE_ROLES = frozenset({Role.COPIL, Role.NATIONAL})
+# Indicators measured at one day whatever the period (their docstring: "the period is
+# not used"); tests/test_copil_data.py holds this list equal to the registry's docstrings.
+STOCK_CODES = frozenset(
+    {
+        "taux_orientation",
+        "taux_contrat_engagement",
+        "taille_portefeuille_moyenne",
+        "part_referents_au_dessus_cible",
+        "part_intensif_15h",
+        "reprise_stock_avancement",
+    }
+)
+# Taken at the stocks' day (`observation_days`): the stocks, and the splits (the stock
+# split is one; the flux split counts orientations decided up to min(period end, as_of)).
+AT_PERIOD_END_CODES = STOCK_CODES | frozenset({"repartition_organisme", "repartition_dominante"})
 
 
 class IndicatorRequestError(ValueError):
@@ -165,9 +180,47 @@ def disclosure_threshold(role: Role | str, threshold: int) -> int | None:
     return threshold if Role(role) in AGGREGATE_ROLES else None
 
 
+@dataclass(frozen=True)
+class ObservationDays:
+    """The days a period's indicators are seen at (docs/api.md, docs/copil.md « Dates »).
+
+    `flows`: the as_of of the period's flows (everything known about its people);
+    `stocks`: the as_of of the stock indicators (`AT_PERIOD_END_CODES`) and the day
+    whose target, trajectory value and status every indicator gets.
+    """
+
+    flows: dt.date
+    stocks: dt.date
+
+
+def observation_days(
+    period_end: dt.date, latest_extraction: dt.date, as_of: dt.date | None = None
+) -> ObservationDays:
+    """The one rule of the pages, the API and the CLI for a period's dates.
+
+    An as_of asked for is used for everything. Otherwise flows are seen at the
+    latest extraction, and stocks at the earlier of the period's end and the
+    latest extraction: a past period shows the stock as it was at its end, the
+    current period the latest data.
+    """
+    if as_of is not None:
+        return ObservationDays(flows=as_of, stocks=as_of)
+    return ObservationDays(flows=latest_extraction, stocks=min(period_end, latest_extraction))
+
+
+def latest_extraction(facts: TerritoryFacts) -> dt.date:
+    """The newest SOLIS extraction of the territory, else today."""
+    return facts.latest_solis or dt.date.today()
+
+
+def request_days(facts: TerritoryFacts, request: IndicatorRequest) -> ObservationDays:
+    """`observation_days` for a request on a territory's facts."""
+    return observation_days(request.period_end, latest_extraction(facts), request.as_of)
+
+
 def effective_as_of(facts: TerritoryFacts, request: IndicatorRequest) -> dt.date:
-    """as_of asked for, else the newest SOLIS extraction, else today."""
-    return request.as_of or facts.latest_solis or dt.date.today()
+    """The flows' as_of: as_of asked for, else the newest SOLIS extraction, else today."""
+    return request_days(facts, request).flows
 
 
 def compute_indicators(
@@ -177,10 +230,13 @@ def compute_indicators(
 ) -> list[IndicatorResult]:
     """Every asked indicator with its target, trajectory and status; suppressed if asked.
 
+    Dates: `observation_days` (stocks at the earlier of the period's end and
+    the latest extraction unless as_of is asked; targets at that day).
+
     An indicator that cannot give the asked breakdown is given without one
     (its `breakdown` stays null), like an unbroken figure in a table of splits.
     """
-    as_of = effective_as_of(facts, request)
+    days = request_days(facts, request)
     codes = request.codes or tuple(REGISTRY)
     results = []
     for code in codes:
@@ -194,11 +250,11 @@ def compute_indicators(
             facts.frames,
             period_start=request.period_start,
             period_end=request.period_end,
-            as_of=as_of,
+            as_of=days.stocks if code in AT_PERIOD_END_CODES else days.flows,
             params=facts.params,
             **options,
         )
-        result = with_target(result, facts.targets.get(code, []), as_of, indicator.direction)
+        result = with_target(result, facts.targets.get(code, []), days.stocks, indicator.direction)
         if threshold is not None:
             result = disclose(result, threshold)
         results.append(result)
@@ -222,9 +278,11 @@ def indicators_payload(
     facts: TerritoryFacts, request: IndicatorRequest, results: list[IndicatorResult]
 ) -> dict:
     """The JSON shared by `pilotage indicators --format json` and GET /api/v1/indicators."""
+    days = request_days(facts, request)
     return {
         "territory": facts.code,
         "period": {"from": request.month_from, "to": request.month_to},
-        "as_of": effective_as_of(facts, request).isoformat(),
+        "as_of": days.flows.isoformat(),
+        "stock_as_of": days.stocks.isoformat(),
         "indicators": [result.as_dict() for result in results],
     }

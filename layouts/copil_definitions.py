@@ -1,11 +1,15 @@
 """The definitions panel of the COPIL page: every figure of the page links to one entry.
 
-An indicator's entry is its registry label, unit, direction and definition
-(the compute function's docstring, `REGISTRY[code].doc`); the funnel's is
-written here in French, step by step (metrics/funnel.py holds the rule).
+An indicator's entry is its registry label, unit, direction and French
+definition (`REGISTRY[code].definition_fr`, the text of docs/indicators.md;
+backquoted names of the code show as code); the funnel's is written here in
+French, step by step (metrics/funnel.py holds the rule). A link's tooltip is
+the definition in plain text.
 """
 
 from __future__ import annotations
+
+import re
 
 from dash import html
 
@@ -35,15 +39,29 @@ FUNNEL_HELP = (
 )
 
 
-def paragraphs(doc: str) -> list[str]:
-    """A docstring's paragraphs, each on one line (the source wraps them at 100 columns)."""
-    return [" ".join(block.split()) for block in doc.split("\n\n") if block.strip()]
+CODE_SPAN = re.compile(r"`([^`]*)`")
+FUNNEL_TITLE = "Définition : parcours des nouveaux entrants, étape par étape."
+
+
+def plain_definition(code: str) -> str:
+    """The French definition of `code` without the code quotes (tooltips, PDF)."""
+    return CODE_SPAN.sub(r"\1", REGISTRY[code].definition_fr)
+
+
+def definition_parts(text: str) -> list:
+    """A definition as Dash children: backquoted names as <code>, the rest as text."""
+    pieces = CODE_SPAN.split(text)
+    # split() alternates text and captured names: odd indexes are the backquoted names.
+    return [html.Code(piece) if index % 2 else piece for index, piece in enumerate(pieces) if piece]
 
 
 def definition_link(code: str, text: str, **props: object) -> html.A:
-    """`text` as a link to the definition of `code` in the page's definitions panel."""
-    label = REGISTRY[code].label if code in REGISTRY else "parcours des nouveaux entrants"
-    return html.A(text, href=f"#copil-def-{code}", title=f"Définition : {label}", **props)
+    """`text` as a link to the definition of `code`; its tooltip is the French definition."""
+    if code in REGISTRY:
+        title = f"{REGISTRY[code].label} : {plain_definition(code)}"
+    else:
+        title = FUNNEL_TITLE
+    return html.A(text, href=f"#copil-def-{code}", title=title, **props)
 
 
 def _definition(code: str) -> html.Div:
@@ -55,7 +73,7 @@ def _definition(code: str) -> html.Div:
                 f"Code {code} · unité : {indicator.unit} · {DIRECTION_TEXT[indicator.direction]}",
                 className="copil-definition-meta",
             ),
-            *[html.P(text, className="copil-doc", lang="en") for text in paragraphs(indicator.doc)],
+            html.P(definition_parts(indicator.definition_fr), className="copil-doc"),
         ],
         id=f"copil-def-{code}",
         className="copil-definition",
@@ -84,8 +102,9 @@ def definitions_view(codes: list[str]) -> html.Section:
         [
             html.H2("Définitions des indicateurs"),
             html.P(
-                "Texte de référence du calcul (en anglais, tel qu'il figure dans le code) ; la "
-                "version française détaillée est dans la documentation des indicateurs.",
+                "Définitions de la documentation des indicateurs. « as_of » est la date des "
+                "données (dernière extraction SOLIS, ou fin de la période pour les "
+                "indicateurs de stock d'une période passée).",
                 className="copil-definitions-note",
             ),
             *[_definition(code) for code in codes],

@@ -24,7 +24,7 @@ from metrics.result import IndicatorResult
 from metrics.roadmap_status import RoadmapStatus, RoadmapStatusReport
 
 if TYPE_CHECKING:  # the data module imports the page context; figures need only its shape
-    from callbacks.copil_data import Trajectory
+    from callbacks.copil_data import SeriesPoint, Trajectory
 
 BLEU_FRANCE = "#000091"
 BLEU_CLAIR = "#cacafb"
@@ -63,6 +63,11 @@ def _layout(figure: go.Figure, height: int, **extra: Any) -> go.Figure:
     return figure
 
 
+def point_label(point: SeriesPoint) -> str:
+    """ "juillet 2024" for a month's point, "T3 2024" for a quarter's."""
+    return point.label or month_label(point.month)
+
+
 def trajectory_figure(
     trajectory: Trajectory, unit: str, threshold: int | None, height: int = 420
 ) -> go.Figure:
@@ -70,7 +75,7 @@ def trajectory_figure(
     days = [point.day for point in trajectory.points]
     values = [None if point.suppressed else point.value for point in trajectory.points]
     hover = [
-        f"{month_label(point.month)} : "
+        f"{point_label(point)} : "
         + (secret_text(threshold) if point.suppressed else format_value(point.value, unit))
         for point in trajectory.points
     ]
@@ -78,7 +83,9 @@ def trajectory_figure(
         go.Scatter(
             x=days,
             y=values,
-            name="Réalisé (valeur du mois)",
+            name="Réalisé (valeur du trimestre)"
+            if trajectory.by_quarter
+            else "Réalisé (valeur du mois)",
             mode="lines+markers",
             line={"color": BLEU_FRANCE, "width": 3},
             marker={"size": 8},

@@ -2,7 +2,8 @@
 
 `render_dossier(dossier, generated_on)` returns the PDF's bytes: title,
 territory, period, "Données au ...", the cards table, a trajectory chart per
-headline indicator with a target, the funnel and the roadmap summary; every
+headline indicator with a target, the funnel, the roadmap summary and the
+headline indicators' French definitions; every
 page carries a footer with the territory, the period and the page number. A
 hidden figure reads "secret statistique (< 11)", as on the page. The standard
 Helvetica font covers French (WinAnsi): the few characters it lacks are
@@ -29,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from layouts.copil_definitions import plain_definition
 from layouts.copil_format import (
     STATUS_COLOURS,
     change_text,
@@ -47,7 +49,7 @@ from layouts.copil_pdf_charts import (
     pdf_text,
     trajectory_drawing,
 )
-from layouts.copil_views import ROADMAP_COLUMNS
+from layouts.copil_views import ROADMAP_COLUMNS, quarter_note
 from layouts.format import format_date
 from metrics.funnel import Funnel
 from metrics.registry import REGISTRY
@@ -123,8 +125,13 @@ def cards_table(cards: list[Card], threshold: int | None, styles: dict) -> Table
 def _trajectory_block(trajectory: Trajectory, threshold: int | None, styles: dict) -> list:
     hidden = sum(1 for point in trajectory.points if point.suppressed)
     block = [_p(REGISTRY[trajectory.code].label, styles["h3"]), trajectory_drawing(trajectory)]
+    if trajectory.by_quarter:
+        block.append(_p(quarter_note(threshold), styles["note"]))
     if hidden:
-        note = f"{hidden} mois sur {len(trajectory.points)} non publiés ({secret_text(threshold)})."
+        grain = "trimestre(s)" if trajectory.by_quarter else "mois"
+        note = (
+            f"{hidden} {grain} sur {len(trajectory.points)} non publiés ({secret_text(threshold)})."
+        )
         block.append(_p(note, styles["note"]))
     return block
 
@@ -167,6 +174,15 @@ def roadmap_table(report: RoadmapStatusReport) -> Table:
     table = _table(rows, [80 * mm, 22 * mm, 22 * mm, 22 * mm, 30 * mm, 22 * mm, 22 * mm, 24 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, len(rows) - 1), (-1, -1), "Helvetica-Bold")]))
     return table
+
+
+def definitions_block(cards: list[Card], styles: dict) -> list:
+    """The French definition of each headline indicator (docs/indicators.md)."""
+    parts: list = []
+    for card in cards:
+        parts.append(_p(REGISTRY[card.result.code].label, styles["h3"]))
+        parts.append(_p(plain_definition(card.result.code), styles["cell"]))
+    return parts
 
 
 def story(dossier: Dossier, generated_on: dt.date) -> list:
@@ -212,6 +228,8 @@ def story(dossier: Dossier, generated_on: dt.date) -> list:
         parts.append(_p(f"Statuts au {format_date(dossier.roadmap.as_of)}.", styles["note"]))
     else:
         parts.append(_p("La feuille de route ne compte aucune action.", styles["body"]))
+    parts += [PageBreak(), _p("Définitions des indicateurs clés", styles["h2"])]
+    parts += definitions_block(dossier.cards, styles)
     return parts
 
 

@@ -17,6 +17,7 @@ from layouts.copil_figures import (
     GRAPH_CONFIG,
     breakdown_figure,
     funnel_figure,
+    point_label,
     roadmap_figure,
     split_figure,
     trajectory_figure,
@@ -31,7 +32,6 @@ from layouts.copil_format import (
     status_class,
     status_label,
 )
-from layouts.filters import month_label
 from layouts.format import format_date
 from metrics.breakdown import DIMENSION_LABELS, Dimension
 from metrics.funnel import Funnel
@@ -176,6 +176,11 @@ def roadmap_table(report: RoadmapStatusReport) -> html.Table:
     )
 
 
+def quarter_note(threshold: int | None) -> str:
+    """Why a flow's chart is drawn by quarter (its months are mostly hidden)."""
+    return f"Mois masqués (moins de {threshold} personnes) : affichage par trimestre"
+
+
 def trajectory_view(trajectory: Trajectory, threshold: int | None, height: int = 420) -> list:
     """One indicator's chart with its title (a link to the definition) and what is missing."""
     indicator = REGISTRY[trajectory.code]
@@ -185,16 +190,21 @@ def trajectory_view(trajectory: Trajectory, threshold: int | None, height: int =
     if not trajectory.path and all(p.value is None for p in trajectory.points):
         return [title, message("Aucune valeur mensuelle ni trajectoire cible pour cet indicateur.")]
     notes = []
-    hidden = [month_label(p.month) for p in trajectory.points if p.suppressed]
+    if trajectory.by_quarter:
+        notes.append(quarter_note(threshold))
+    hidden = [point_label(p) for p in trajectory.points if p.suppressed]
     if hidden:
+        grain = "trimestre(s)" if trajectory.by_quarter else "mois"
         months = f" : {', '.join(hidden)}" if len(hidden) <= HIDDEN_MONTHS_LISTED else ""
         notes.append(
-            f"{len(hidden)} mois sur {len(trajectory.points)} non publiés "
+            f"{len(hidden)} {grain} sur {len(trajectory.points)} non publiés "
             f"(moins de {threshold} personnes, secret statistique){months}."
         )
     if not trajectory.path:
         notes.append("Aucune trajectoire cible n'est fixée pour cet indicateur.")
     unit = "stock en fin de mois" if trajectory.stock else "valeur du mois"
+    if trajectory.by_quarter:
+        unit = "valeur du trimestre"
     label = f"{indicator.label} : {unit} et trajectoire cible"
     return [
         title,

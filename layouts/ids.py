@@ -124,3 +124,6 @@ ADMIN_THRESHOLD = "admin-threshold"
 ADMIN_THRESHOLD_VALUE = "admin-threshold-value"
 ADMIN_AUDIT_ACTION = "admin-audit-action"
 ADMIN_AUDIT = "admin-audit"
+
+# Imports page: the confirmation before discarding a quarantined row.
+IMPORTS_DISCARD_CONFIRM = "imports-discard-confirm"

@@ -43,6 +43,8 @@ def editor_panel() -> html.Div:
                 ],
             ),
             html.Div(id=ids.IMPORTS_EDITOR_MESSAGE, role="status", **{"aria-live": "polite"}),
+            # « Écarter la ligne » only asks; the row is discarded when this is confirmed.
+            dcc.ConfirmDialog(id=ids.IMPORTS_DISCARD_CONFIRM, message=""),
             dcc.Store(id=ids.IMPORTS_EDITOR_ROW),
         ],
     )
@@ -51,6 +53,15 @@ def editor_panel() -> html.Div:
 def editor_title(entry: QuarantineEntry, source_label: str) -> str:
     return (
         f"Ligne {entry.row_number} du lot n° {entry.batch_id} ({source_label}, {entry.file_name})"
+    )
+
+
+def discard_question(entry: QuarantineEntry, source_label: str) -> str:
+    """The question asked before a row is discarded, naming it."""
+    return (
+        f"Écarter la ligne {entry.row_number} du lot n° {entry.batch_id} ({source_label}, "
+        f"{entry.file_name}) ? Elle ne sera pas chargée ; elle restera dans l'historique de "
+        "la quarantaine, marquée « écartée »."
     )
 
 

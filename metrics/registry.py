@@ -34,6 +34,7 @@ from metrics.contracts import (
     taux_contrat_7j,
     taux_contrat_engagement,
 )
+from metrics.definitions_fr import DEFINITIONS_FR
 from metrics.employment import (
     TAUX_RETOUR_EMPLOI,
     TAUX_RETOUR_EMPLOI_DURABLE,
@@ -78,7 +79,12 @@ from metrics.takeover import REPRISE_STOCK_AVANCEMENT, reprise_stock_avancement
 
 @dataclass(frozen=True)
 class Indicator:
-    """A registered indicator: code, French label, unit, better direction, compute, doc."""
+    """A registered indicator: code, French label, unit, better direction, compute, doc.
+
+    `doc` is the compute function's docstring (the English reference);
+    `definition_fr` the French definition shown to readers (metrics/definitions_fr.py,
+    equal to docs/indicators.md).
+    """
 
     code: str
     label: str
@@ -87,6 +93,7 @@ class Indicator:
     compute: Callable[..., IndicatorResult]
     doc: str
     dimensions: frozenset[Dimension]
+    definition_fr: str = ""
     # True when the indicator takes scope="stock" (default) or scope="flux".
     scoped: bool = False
 
@@ -97,6 +104,8 @@ class Indicator:
             raise ValueError(f"Unknown direction {self.direction!r} for {self.code}.")
         if not self.doc:
             raise ValueError(f"Indicator {self.code} has no docstring.")
+        if not self.definition_fr:
+            raise ValueError(f"Indicator {self.code} has no French definition.")
 
 
 def _indicator(
@@ -113,6 +122,7 @@ def _indicator(
         compute=compute,
         doc=inspect.getdoc(compute) or "",
         dimensions=dimensions,
+        definition_fr=DEFINITIONS_FR.get(definition.code, ""),
         scoped=scoped,
     )
 

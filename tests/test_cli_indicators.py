@@ -34,14 +34,17 @@ def test_orientation_rate_of_the_sample_by_hand(solis_loaded):
     code, out, err = solis_loaded("indicators", *PERIOD, "--format", "json")
     assert code == 0, err
     payload = json.loads(out)
-    # as_of defaults to the SOLIS extraction date.
-    assert (payload["as_of"], payload["period"]) == (
+    # Flows default to the SOLIS extraction date; the stock of this past half-year is
+    # taken at its end, 30/06/2024, the earlier of the period's end and the extraction.
+    assert (payload["as_of"], payload["stock_as_of"], payload["period"]) == (
         "2024-07-01",
+        "2024-06-30",
         {"from": "2024-01", "to": "2024-06"},
     )
-    # 19 people loaded. Subject to droits et devoirs at 01/07/2024: minus 7331183 ("N")
-    # and 9762170 (exit 30/06/2024) = 17. Not oriented among them: 2235053, 1408021,
-    # 7245127, 7669718 -> 13 oriented: 13 / 17 = 76.47 -> 76.5 %.
+    # 19 people loaded. Subject to droits et devoirs at 30/06/2024: minus 7331183
+    # ("N") and 9762170 (exit 30/06/2024, the exit day excluded) = 17. Not oriented
+    # among them: 2235053, 1408021, 7245127, 7669718 -> 13 oriented: 13 / 17 = 76.47
+    # -> 76.5 %.
     rate = _by_code(out)["taux_orientation"]
     assert (rate["value"], rate["numerator"], rate["denominator"]) == (76.5, 13, 17)
 

@@ -11,10 +11,10 @@ from callbacks.copil_periods import (
     month_count,
     months_label,
     previous_months,
-    reference_day,
     series_months,
     shift_month,
 )
+from dashboard.indicator_service import ObservationDays, observation_days
 from layouts.copil_format import (
     change_text,
     format_number,
@@ -61,9 +61,16 @@ def test_months_label(first, last, label):
     assert months_label(first, last) == label
 
 
-def test_reference_day_is_the_period_end_or_as_of():
-    assert reference_day("2024-06", dt.date(2024, 12, 31)) == dt.date(2024, 6, 30)
-    assert reference_day("2024-12", dt.date(2024, 12, 15)) == dt.date(2024, 12, 15)
+def test_observation_days_take_a_past_period_stock_at_its_end():
+    june, latest = dt.date(2024, 6, 30), dt.date(2024, 12, 31)
+    # Past period: flows at the latest extraction, stocks at the period's end.
+    assert observation_days(june, latest) == ObservationDays(flows=latest, stocks=june)
+    # Current period (its end after the extraction): both at the extraction.
+    december, extraction = dt.date(2024, 12, 31), dt.date(2024, 12, 15)
+    assert observation_days(december, extraction) == ObservationDays(extraction, extraction)
+    # An as_of asked for is used for everything, even after the period's end.
+    asked = dt.date(2024, 8, 1)
+    assert observation_days(june, latest, asked) == ObservationDays(asked, asked)
 
 
 def test_series_months_span_the_targets_up_to_as_of():

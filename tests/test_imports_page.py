@@ -14,7 +14,7 @@ from dashboard.db import make_session_factory
 from dashboard.imports import run_import
 from dashboard.models import AuditLog, Beneficiary, ImportBatch, QuarantinedRow, Role
 from dashboard.web_upload import upload_limit
-from tests.dash_post import call, prop_id, response_of, text_of
+from tests.dash_post import call, find_callback, prop_id, response_of, text_of
 from tests.helpers import log_in, make_territory, make_user
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -59,7 +59,7 @@ def _edit(client, trigger: str, row_id: int | None, fields: list | None = None):
     values = {
         "quarantine-open.n_clicks": [(open_key, 1 if trigger == "open" else 0)],
         "imports-correct.n_clicks": 1 if trigger == "correct" else 0,
-        "imports-discard.n_clicks": 1 if trigger == "discard" else 0,
+        "imports-discard-confirm.submit_n_clicks": 1 if trigger == "discard" else 0,
         "frame-url.search": "",
         "imports-editor-row.data": row_id,
         "quarantine-field.value": fields or [],
@@ -68,9 +68,25 @@ def _edit(client, trigger: str, row_id: int | None, fields: list | None = None):
     changed = {
         "open": prop_id(open_key, "n_clicks"),
         "correct": "imports-correct.n_clicks",
-        "discard": "imports-discard.n_clicks",
+        # The discard is the confirmation's OK (« Écarter la ligne » only asks).
+        "discard": "imports-discard-confirm.submit_n_clicks",
     }[trigger]
     return call(client, "imports-editor", values, [changed])
+
+
+def _ask_discard(client, row_id: int | None):
+    """« Écarter la ligne » clicked: the callback that asks for a confirmation."""
+    values = {
+        "imports-discard.n_clicks": 1,
+        "frame-url.search": "",
+        "imports-editor-row.data": row_id,
+    }
+    return call(client, "imports-discard-confirm", values, ["imports-discard.n_clicks"])
+
+
+def _editor_message(body: dict) -> str:
+    """The editor message of an answer (its output id may carry allow_duplicate's suffix)."""
+    return text_of(body["imports-editor-message"]["children"])
 
 
 def test_upload_imports_for_the_admin_territory_and_cleans_up(client, redon, db_session, settings):
@@ -230,6 +246,43 @@ def test_forged_rows_of_another_territory_are_refused(client, imported, db_sessi
         assert "Ligne inconnue ou hors de votre territoire." in text_of(
             body["imports-editor-message"]["children"]
         )
+    asked = response_of(_ask_discard(client, row.id))
+    assert asked["imports-discard-confirm"]["displayed"] is False
+    assert "Ligne inconnue ou hors de votre territoire." in _editor_message(asked)
     assert "la quarantaine est vide" in text_of(_page(client)["imports-quarantine"]["children"])
     db_session.expire_all()
     assert db_session.get(QuarantinedRow, row.id).status == "pending"
+
+
+def test_discard_asks_first_and_happens_only_once_confirmed(client, imported, db_session):
+    log_in(client, "redon.admin")
+    row = db_session.scalar(select(QuarantinedRow))
+    batch = db_session.get(ImportBatch, row.batch_id)
+    # The click on « Écarter la ligne »: a question naming the row, nothing written.
+    asked = response_of(_ask_discard(client, row.id))
+    dialog = asked["imports-discard-confirm"]
+    assert dialog["displayed"] is True
+    assert dialog["message"] == (
+        f"Écarter la ligne {row.row_number} du lot n° {batch.id} (SOLIS, "
+        "solis_beneficiaires.csv) ? Elle ne sera pas chargée ; elle restera dans "
+        "l'historique de la quarantaine, marquée « écartée »."
+    )
+    db_session.expire_all()
+    assert db_session.get(QuarantinedRow, row.id).status == "pending"
+    assert db_session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "quarantine_discarded")) == 0  # fmt: skip
+    # The old trigger (the button itself) reaches the editor callback no more.
+    editor = find_callback(client, "imports-editor")
+    assert "imports-discard.n_clicks" not in str(editor["inputs"])
+    # Confirmed: discarded, audited, the form closed.
+    done = response_of(_edit(client, "discard", row.id))
+    assert "Ligne écartée" in _editor_message(done)
+    assert done["imports-editor-actions"]["hidden"] is True
+    db_session.expire_all()
+    assert db_session.get(QuarantinedRow, row.id).status == "discarded"
+    assert db_session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "quarantine_discarded")) == 1  # fmt: skip
+    # Asked again: no dialog, the row is already done.
+    again = response_of(_ask_discard(client, row.id))
+    assert again["imports-discard-confirm"]["displayed"] is False
+    assert "déjà été corrigée ou écartée" in _editor_message(again)

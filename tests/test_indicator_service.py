@@ -153,9 +153,11 @@ def _indicators(cli, *extra: str) -> dict[str, dict]:
 
 def test_targets_trajectories_and_statuses_of_the_sample(sample_with_targets):
     results = _indicators(sample_with_targets)
+    # Period January-June 2024, extraction 01/07/2024: targets, paths and statuses are
+    # those in force at the period's end, 30/06/2024 (docs/api.md, "Dates").
     # cibles.csv: taux_orientation from 70.5 (01/01/2024) to 80 by 31/12/2024, 365 days.
-    # At 01/07/2024 (182 days): 70.5 + 9.5 * 182/365 = 75.237 -> 75.2; the sample's
-    # 76.5 % (13/17) is past it but short of 80: en_trajectoire.
+    # At 30/06/2024 (181 days): 70.5 + 9.5 * 181/365 = 75.211 -> 75.2; the sample's
+    # 76.5 % (13/17, the stock at 30/06) is past it but short of 80: en_trajectoire.
     rate = results["taux_orientation"]
     assert (rate["value"], rate["target"], rate["trajectory_value"], rate["status"]) == (
         76.5,
@@ -163,14 +165,18 @@ def test_targets_trajectories_and_statuses_of_the_sample(sample_with_targets):
         75.2,
         "en_trajectoire",
     )
-    # Delay: 45 (01/01) -> 30 by 30/06 -> 15 by 31/12. At 01/07, 1 day of the 184
-    # from 30/06 to 31/12: 30 - 15/184 = 29.918 -> 29.9; the target in force is 15.
+    # Delay: 45 (01/01) -> 30 by 30/06 -> 15 by 31/12. At 30/06 the path is at its
+    # corner, 30, and the target in force is the period's own, 30 (not yet finished).
     delay = results["delai_orientation_median_j"]
-    assert (delay["target"], delay["trajectory_value"]) == (15.0, 29.9)
+    assert (delay["target"], delay["trajectory_value"]) == (30.0, 30.0)
     # 15 days: 40 -> 60 by 30/06 -> 80 by 31/12 -> 100 by 30/06/2025 (French label row).
-    # At 01/07: 60 + 20/184 = 60.109 -> 60.1; the target in force is 80.
+    # At 30/06: the corner 60, and the target of January-June, 60.
     fifteen = results["taux_orientes_15j"]
-    assert (fifteen["target"], fifteen["trajectory_value"]) == (80.0, 60.1)
+    assert (fifteen["target"], fifteen["trajectory_value"]) == (60.0, 60.0)
+    # Asked at 01/07 explicitly, the target is the one in force that day: 1 day of the
+    # 184 from 30/06 to 31/12: 60 + 20/184 = 60.109 -> 60.1, target 80 (the old default).
+    later = _indicators(sample_with_targets, "--as-of", "2024-07-01")["taux_orientes_15j"]
+    assert (later["target"], later["trajectory_value"]) == (80.0, 60.1)
     # No target for the split: nothing invented.
     assert results["repartition_organisme"]["target"] is None
     assert results["repartition_organisme"]["status"] is None

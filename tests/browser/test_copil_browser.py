@@ -65,7 +65,7 @@ def test_copil_member_reads_changes_the_period_and_downloads(page, live_server, 
     assert "Données au 31/12/2024" in page.locator("#copil-heading").inner_text()
 
     # Quarters: the list opens on T4 2024; choose T3 2024, whose stock is taken on 30/09.
-    page.get_by_label("Trimestre").check()
+    page.get_by_label("Trimestre", exact=True).check()
     page.wait_for_url(re.compile(r"periode=2024-T4"))
     page.locator("#filter-period").click()
     page.get_by_role("option", name="T3 2024").click()
@@ -78,6 +78,9 @@ def test_copil_member_reads_changes_the_period_and_downloads(page, live_server, 
     card.click()
     assert page.url.endswith("#copil-def-taux_orientation")
     assert page.locator("#copil-def-taux_orientation").is_visible()
+    # Its definition is the French one of docs/indicators.md (the registry's definition_fr).
+    definition = " ".join(page.locator("#copil-def-taux_orientation").inner_text().split())
+    assert "parmi les personnes soumises aux droits et devoirs au as_of, part de" in definition
 
     with page.expect_download() as download_info:
         page.click("#copil-pdf-link")

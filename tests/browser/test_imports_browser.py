@@ -2,7 +2,8 @@
 
 Expected figures come from the demo database and the sample file read here,
 never from the page's code. The upload is a dry run ("Vérifier sans rien
-enregistrer"): the shared demo database is left as found.
+enregistrer"): the shared demo database is left as found. The discard test adds
+one quarantined targets row of its own (no figure depends on it) and discards it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from sqlalchemy import func, select
 
 from dashboard.db import make_engine, make_session_factory
 from dashboard.demo.install import DEMO_PASSWORD
-from dashboard.models import ImportBatch, Territory
+from dashboard.models import (
+    AuditLog,
+    ImportBatch,
+    ImportStatus,
+    QuarantinedRow,
+    QuarantineStatus,
+    Territory,
+)
 from layouts.format import format_count
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -92,3 +100,95 @@ def test_copil_is_refused(page, live_server):
     page.goto(live_server + "/imports")
     page.get_by_role("heading", name="Accès refusé").wait_for()
     assert page.locator("#imports-upload").count() == 0
+
+
+def _quarantined_target_row(settings) -> tuple[int, int]:
+    """A targets batch of 35-REDON with one pending row (an unknown indicator): (batch, row)."""
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as db:
+        territory = db.scalar(select(Territory).where(Territory.code == "35-REDON"))
+        batch = ImportBatch(
+            territory_id=territory.id,
+            source="targets",
+            file_name="cibles_navigateur.csv",
+            sha256="0" * 64,
+            status=ImportStatus.LOADED,
+            rows_read=1,
+            rows_quarantined=1,
+        )
+        db.add(batch)
+        db.flush()
+        row = QuarantinedRow(
+            batch_id=batch.id,
+            row_number=2,
+            raw_values={
+                "Indicateur": "Nombre de PMSMP",
+                "Début de période": "01/01/2024",
+                "Fin de période": "31/12/2024",
+                "Cible": "120",
+                "Valeur de référence (T0)": None,
+            },
+            reasons=["Indicateur : indicateur inconnu : Nombre de PMSMP"],
+            status=QuarantineStatus.PENDING,
+        )
+        db.add(row)
+        db.commit()
+        ids = batch.id, row.id
+    engine.dispose()
+    return ids
+
+
+def _row_state(settings, row_id: int) -> tuple[str, int]:
+    """(status of the row, discard audit entries naming it)."""
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as db:
+        status = db.get(QuarantinedRow, row_id).status
+        audits = db.scalars(select(AuditLog).where(AuditLog.action == "quarantine_discarded"))
+        count = sum(1 for log in audits if (log.details or {}).get("row_id") == row_id)
+    engine.dispose()
+    return str(status), count
+
+
+def test_discard_asks_for_a_confirmation(page, live_server, live_settings):
+    batch_id, row_id = _quarantined_target_row(live_settings)
+    _log_in(page, live_server, "demo.admin")
+    page.goto(live_server + "/imports")
+    page.get_by_role("heading", name="Imports et qualité des données").wait_for()
+    row = page.locator("#imports-quarantine tr").filter(has_text=f"n° {batch_id}")
+    row.get_by_role("button", name="Corriger ou écarter").click()
+    page.locator("#imports-editor-title").get_by_text(f"lot n° {batch_id}").wait_for()
+
+    # The question names the row; dismissed, nothing happens. (The handler is set
+    # before the click: window.confirm blocks the page until it is answered.)
+    questions: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog) -> None:
+            questions.append(dialog.message)
+            if accept:
+                dialog.accept()
+            else:
+                dialog.dismiss()
+
+        return handle
+
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="Écarter la ligne").click()
+    for _ in range(100):
+        if questions:
+            break
+        page.wait_for_timeout(100)
+    assert questions == [
+        f"Écarter la ligne 2 du lot n° {batch_id} (Cibles et trajectoires, "
+        "cibles_navigateur.csv) ? Elle ne sera pas chargée ; elle restera dans l'historique "
+        "de la quarantaine, marquée « écartée »."
+    ]
+    page.wait_for_timeout(300)
+    assert _row_state(live_settings, row_id) == ("pending", 0)
+
+    # Accepted: the row is discarded, audited, and the message says so.
+    page.once("dialog", answer(True))
+    page.get_by_role("button", name="Écarter la ligne").click()
+    page.locator("#imports-editor-message").get_by_text("Ligne écartée").wait_for()
+    assert len(questions) == 2
+    assert _row_state(live_settings, row_id) == ("discarded", 1)

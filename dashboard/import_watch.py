@@ -1,7 +1,8 @@
 """The watched import folder: `PILOTAGE_IMPORT_DIR/<territory>/<source>/<file>`.
 
 Each new file is imported once (the scheduler's job_run claim on the file's
-SHA-256 makes two processes never import the same file), then moved to
+SHA-256 makes two processes never import the same file; a claim left by a
+process killed mid-import is taken over after STALE_CLAIM), then moved to
 `done/` or `failed/` beside it, its name prefixed with the import time so
 that nothing is ever overwritten. A file modified in the last minute is
 left for the next pass: it may still be being copied.
@@ -23,6 +24,11 @@ from dashboard.imports import CONNECTORS, extraction_date_from_name, file_sha256
 
 logger = logging.getLogger(__name__)
 SETTLE_SECONDS = 60
+# A claim still `running` after this long was left by a process killed mid-import
+# (the import itself was rolled back): the file is imported again rather than left
+# in the folder for ever. Far above the longest import (200,000 rows: a few minutes);
+# repeating is safe anyway: under the territory's import lock, a loaded file is a no-op.
+STALE_CLAIM = dt.timedelta(hours=1)
 DONE, FAILED = "done", "failed"
 SKIPPED_SUFFIXES = (".part", ".tmp", ".crdownload", "~")
 
@@ -96,7 +102,13 @@ def import_pending(engine: Engine, settings: Settings, now: dt.datetime) -> str:
             outcome["status"] = report.status
             return f"{report.status}: {report.message or report.rows_read}"
 
-        claimed = run_once(engine, f"import:{item.territory_code}:{item.source}", sha256[:40], work)
+        claimed = run_once(
+            engine,
+            f"import:{item.territory_code}:{item.source}",
+            sha256[:40],
+            work,
+            stale_after=STALE_CLAIM,
+        )
         if not claimed:
             continue  # another process imports (or imported) this very file
         if outcome.get("status") in ("loaded", "unchanged"):

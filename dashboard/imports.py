@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.profiles import MissingColumnsError, Profile, match_headers
@@ -35,7 +35,7 @@ from connectors.reading import (
 )
 from connectors.rows import ParseContext, RowReader
 from dashboard import loading
-from dashboard.db import refresh_planner_statistics
+from dashboard.db import SQLITE_BUSY_TIMEOUT_MS, refresh_planner_statistics
 from dashboard.loading.common import Connector, WriteCounts
 from dashboard.models import (
     ImportBatch,
@@ -55,6 +55,11 @@ UNEXPECTED = (
     "Erreur inattendue pendant l'import : rien n'a été enregistré. Le détail est dans le "
     "journal du serveur."
 )
+# The per-territory import lock (lock_territory_imports): the first key of PostgreSQL's
+# two-key advisory locks names "imports" (any constant no other lock of the app uses);
+# on SQLite, how long an import waits for another one to finish.
+IMPORT_LOCK_KIND = 8_201
+IMPORT_LOCK_WAIT_MS = 30 * 60 * 1000
 FILE_DATE = re.compile(r"(20\d{2})[-_]?(\d{2})[-_]?(\d{2})")
 
 
@@ -137,6 +142,39 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def lock_territory_imports(db: Session, territory_id: int) -> None:
+    """Make imports of one territory run one after the other, until `db` commits.
+
+    Two imports of one territory at once write the same sites, referents and
+    people: on PostgreSQL the second one's inserts then fail on the unique keys
+    the first one committed meanwhile (tests/test_faults_import.py), and two
+    imports of the same file would both pass the "already loaded?" check. So
+    each import first takes a per-territory lock, held until its transaction
+    ends: `pg_advisory_xact_lock` on PostgreSQL (released at commit/rollback,
+    or when a killed process's connection closes); on SQLite, the database's
+    write lock itself, taken with BEGIN IMMEDIATE before the first read that
+    matters, waiting as long as an import may last rather than the
+    web requests' short busy timeout.
+    """
+    bind = db.get_bind()
+    if bind.dialect.name == "postgresql":
+        db.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, :territory)"),
+            {"kind": IMPORT_LOCK_KIND, "territory": territory_id},
+        )
+    elif bind.dialect.name == "sqlite":
+        connection = db.connection()
+        if connection.connection.driver_connection.in_transaction:
+            return  # inside the caller's transaction (the demo's savepoints): its lock
+        # pysqlite opens its transactions itself, only before a write: nothing is
+        # open yet here, so this BEGIN is the transaction that commit() ends.
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={IMPORT_LOCK_WAIT_MS}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
 def _record_batch(db: Session, **values: object) -> ImportBatch:
     batch = ImportBatch(**values)
     db.add(batch)
@@ -183,6 +221,7 @@ def run_import(
         territory = db.scalar(select(Territory).where(Territory.code == territory_code))
         if territory is None:
             raise ImportRefusedError(f"Territoire inconnu : {territory_code}.")
+        lock_territory_imports(db, territory.id)
         batch_values = {
             "territory_id": territory.id,
             "source": connector.source,

@@ -26,7 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text, update
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.config import Settings
+from dashboard.config import DEFAULT_IMPORT_WATCH_SECONDS, Settings
 from dashboard.db import make_engine
 from dashboard.models import JobRun, apscheduler_jobs, utcnow
 
@@ -34,14 +34,25 @@ logger = logging.getLogger(__name__)
 TIMEZONE = "Europe/Paris"
 _engine: Engine | None = None
 _settings: Settings | None = None
-IMPORT_WATCH_MINUTES = 1
 
 
-def run_once(engine: Engine, job_id: str, slot: str, work: Callable[[Engine], str]) -> bool:
+def run_once(
+    engine: Engine,
+    job_id: str,
+    slot: str,
+    work: Callable[[Engine], str],
+    stale_after: dt.timedelta | None = None,
+) -> bool:
     """Run `work` for (job_id, slot) unless some process already claimed that slot.
 
     Returns False when the slot was already taken. The claim is committed
     before the work starts; the outcome (ok / failed and message) after.
+
+    A process killed during the work (SIGKILL, OOM, power cut) leaves its
+    claim `running` for ever. With `stale_after`, such a claim older than that
+    is taken over and the work done again: only for work that is safe to
+    repeat (an import is: under its territory lock, a file already loaded is
+    a no-op).
     """
     try:
         with engine.begin() as connection:
@@ -51,8 +62,10 @@ def run_once(engine: Engine, job_id: str, slot: str, work: Callable[[Engine], st
                 )
             )
     except IntegrityError:
-        logger.info("Job %s slot %s already claimed by another process", job_id, slot)
-        return False
+        if stale_after is None or not _take_over_stale_claim(engine, job_id, slot, stale_after):
+            logger.info("Job %s slot %s already claimed by another process", job_id, slot)
+            return False
+        logger.warning("Job %s slot %s: stale claim taken over, work done again", job_id, slot)
     status, message = "ok", None
     try:
         message = work(engine)
@@ -66,6 +79,25 @@ def run_once(engine: Engine, job_id: str, slot: str, work: Callable[[Engine], st
             .values(status=status, message=message, finished_at=utcnow())
         )
     return True
+
+
+def _take_over_stale_claim(
+    engine: Engine, job_id: str, slot: str, stale_after: dt.timedelta
+) -> bool:
+    """Claim again a slot left `running` for longer than `stale_after`; one process wins."""
+    now = utcnow()
+    with engine.begin() as connection:
+        taken = connection.execute(
+            update(JobRun)
+            .where(
+                JobRun.job_id == job_id,
+                JobRun.slot == slot,
+                JobRun.status == "running",
+                JobRun.started_at < now - stale_after,
+            )
+            .values(started_at=now, message=None, finished_at=None)
+        )
+    return taken.rowcount == 1
 
 
 def database_maintenance(engine: Engine) -> str:
@@ -126,9 +158,16 @@ def weekly_roadmap_digest() -> None:
 
 
 def build_scheduler(
-    engine: Engine, watch_imports: bool = False, roadmap_digest: bool = False
+    engine: Engine,
+    watch_imports: bool = False,
+    roadmap_digest: bool = False,
+    import_watch_seconds: int = DEFAULT_IMPORT_WATCH_SECONDS,
 ) -> BaseScheduler:
     """A background scheduler whose job store is the database of `engine`.
+
+    The import folder is looked into every `import_watch_seconds`
+    (PILOTAGE_IMPORT_WATCH_SECONDS, one minute by default; the fault tests
+    shorten it to see several passes in seconds).
 
     The job store disposes `engine` at shutdown: give the scheduler an engine
     of its own, not the web application's.
@@ -157,7 +196,7 @@ def build_scheduler(
     if watch_imports:
         scheduler.add_job(
             watch_import_folder,
-            IntervalTrigger(minutes=IMPORT_WATCH_MINUTES, timezone=TIMEZONE),
+            IntervalTrigger(seconds=import_watch_seconds, timezone=TIMEZONE),
             id="import_watch",
             name="Import des fichiers déposés",
             replace_existing=True,
@@ -172,7 +211,10 @@ def start_scheduler(settings: Settings) -> BaseScheduler:
     global _engine, _settings
     _engine, _settings = make_engine(settings.database_url), settings
     scheduler = build_scheduler(
-        _engine, watch_imports=settings.import_dir is not None, roadmap_digest=True
+        _engine,
+        watch_imports=settings.import_dir is not None,
+        roadmap_digest=True,
+        import_watch_seconds=settings.import_watch_seconds,
     )
     scheduler.start()
     return scheduler

@@ -166,7 +166,8 @@ def show_journal(search: str | None, action: object) -> object:
         ctx = page_context(search, "admin")
     except PageError as error:
         return _alert(error.message)
-    if action is not None and action not in ACTION_LABELS:
+    # A forged list or dict is not hashable: refused like an unknown action, never a 500.
+    if action is not None and (not isinstance(action, str) or action not in ACTION_LABELS):
         return _alert("Type d'action inconnu : choisissez-en un dans la liste.")
     with open_session() as db:
         logins = [user.login for user in territory_users(db, ctx.facts.territory_id)]

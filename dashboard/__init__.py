@@ -7,6 +7,7 @@ blueprint. It opens no database connection and reads no data file.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,10 +16,12 @@ from flask import Flask
 
 from dashboard.api import bp as api_blueprint
 from dashboard.auth import init_auth
+from dashboard.callback_guard import install_callback_guard
 from dashboard.config import Settings, load_settings
 from dashboard.copil_pdf import register_copil_pdf
 from dashboard.db import make_engine, make_session_factory
 from dashboard.errors import register_error_handlers
+from dashboard.security_headers import install_security_headers
 from dashboard.state import AppState, attach_state
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
@@ -46,6 +49,12 @@ def create_app(config: Settings | Mapping[str, object] | None = None) -> dash.Da
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
+        # flask-login's remember-me cookie (login_user is never called with remember=True;
+        # if it ever is, the cookie gets the session's flags and at most its 12 h).
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_DURATION=dt.timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,
         # The real bound of an upload: dcc.Upload sends the file base64-encoded (4/3 of
         # its size) inside a callback POST; 64 KiB more for the rest of the payload.
@@ -74,4 +83,10 @@ def create_app(config: Settings | Mapping[str, object] | None = None) -> dash.Da
     register_pages()
     app.layout = frame_layout
     register_callbacks(app)
+    install_callback_guard(app)  # after Dash's hooks: malformed callback posts get a 4xx
+    install_security_headers(app)  # after the callbacks: hashes their inline scripts
+    if settings.production:
+        from dashboard.production import disable_debug
+
+        disable_debug(app)  # no debug, 404 on /console and /_reload-hash
     return app

@@ -10,6 +10,8 @@ browser sends.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -24,6 +26,7 @@ from wtforms.validators import ValidationError
 
 from dashboard import audit, tokens
 from dashboard.errors import error_response, wants_json
+from dashboard.login_limits import THROTTLED_ACTION, LoginLimits, Refusal, check_attempt
 from dashboard.models import Role, Territory, User, utcnow
 from dashboard.passwords import verify_password
 from dashboard.state import get_state, open_session
@@ -47,6 +50,8 @@ BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 SESSION_EXPIRED = "Votre session a expiré : reconnectez-vous."
 TOKEN_REFUSED = "Jeton d'accès invalide, expiré ou révoqué."
 API_PREFIX = "/api/"
+# How the audit log names a login that matches no account (see audit_login_name).
+UNKNOWN_LOGIN_PREFIX = "inconnu:"
 
 bp = Blueprint("auth", __name__)
 
@@ -203,6 +208,41 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def audit_login_name(typed: str, user: User | None) -> str:
+    """The login as the audit log and the login limits keep it.
+
+    A known account by its name; anything else typed in the field (often a
+    password typed in the wrong field) only as a keyed fingerprint, so that no
+    plaintext secret reaches the audit log and repeated attempts on one
+    unknown name still count together.
+    """
+    if user is not None:
+        return user.login
+    key = get_state().settings.secret_key.encode()
+    digest = hmac.new(key, typed.encode(), hashlib.sha256).hexdigest()
+    return UNKNOWN_LOGIN_PREFIX + digest[:16]
+
+
+def _throttled(db: Session, refusal: Refusal, audited_name: str, typed: str) -> Response:
+    """429 on the login page: too many failures for this account or this address."""
+    audit.record(
+        db,
+        THROTTLED_ACTION,
+        login=audited_name,
+        remote_addr=request.remote_addr,
+        details={"scope": refusal.scope, "retry_after": refusal.retry_after_seconds},
+    )
+    db.commit()
+    page = render_template(
+        "login.html",
+        error=refusal.message,
+        notice=None,
+        csrf_token=generate_csrf(),
+        login=typed,
+    )
+    return Response(page, status=429, headers={"Retry-After": str(refusal.retry_after_seconds)})
+
+
 @bp.route(LOGIN_PATH, methods=["GET", "POST"])
 def login() -> Response | str:
     notice = SESSION_EXPIRED if request.args.get("expired") else None
@@ -225,13 +265,23 @@ def login() -> Response | str:
             .where(User.login == login_name)
         ).first()
         user, territory = row if row else (None, None)
+        audited_name = audit_login_name(login_name, user)
+        refusal = check_attempt(
+            db,
+            LoginLimits.from_settings(get_state().settings),
+            audited_name,
+            request.remote_addr,
+            utcnow(),
+        )
+        if refusal is not None:
+            return _throttled(db, refusal, audited_name, login_name)
         valid = verify_password(user.password_hash if user else None, password)
         if not (valid and user is not None and user.active):
             audit.record(
                 db,
                 "login_failed",
                 user_id=user.id if user else None,
-                login=login_name[:80],
+                login=audited_name,
                 remote_addr=request.remote_addr,
             )
             db.commit()

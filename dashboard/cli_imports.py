@@ -96,11 +96,35 @@ def import_command(
         finally:
             if bar is not None:
                 bar.close()
+        _audit_import(db, report, territory_code.strip().upper(), dry_run)
     click.echo(
         json.dumps(report.as_dict(), ensure_ascii=False) if output == "json" else describe(report)
     )
     if report.status not in ("loaded", "unchanged"):
         raise click.exceptions.Exit(1)  # the report above says why
+
+
+def _audit_import(db, report, territory_code: str, dry_run: bool) -> None:  # noqa: ANN001
+    """The same audit entry as an upload from the imports page, without a user."""
+    from dashboard import audit
+
+    audit.record(
+        db,
+        "import_dry_run" if dry_run else "import",
+        territory_code=territory_code,
+        details={
+            "via": "cli",
+            "source": report.source,
+            "file_name": report.file_name,
+            "batch_id": report.batch_id,
+            "status": report.status,
+            "rows_read": report.rows_read,
+            "created": report.created,
+            "updated": report.updated,
+            "quarantined": report.quarantined,
+        },
+    )
+    db.commit()
 
 
 @click.command("imports", help="Liste les derniers lots d'import.")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 DEFAULT_DISCLOSURE_THRESHOLD = 11
 DEFAULT_IDLE_TIMEOUT_MINUTES = 120
+# How often the scheduler looks into PILOTAGE_IMPORT_DIR (seconds).
+DEFAULT_IMPORT_WATCH_SECONDS = 60
 # API rate limits (flask-limiter syntax): per token or user, and per client address.
 DEFAULT_API_RATE_LIMIT = "300 per minute"
 DEFAULT_API_RATE_LIMIT_PER_ADDRESS = "600 per minute"
@@ -23,6 +25,11 @@ DEFAULT_API_RATE_LIMIT_PER_ADDRESS = "600 per minute"
 # store (e.g. redis://localhost:6379) so that the limits hold across workers.
 DEFAULT_RATE_LIMIT_STORAGE_URI = "memory://"
 DEFAULT_MAX_UPLOAD_MB = 32
+# Failed logins allowed in a sliding window, per account and per client address
+# (dashboard/login_limits.py counts them in the audit log, so across all workers).
+DEFAULT_LOGIN_FAILURES_PER_ACCOUNT = 5
+DEFAULT_LOGIN_FAILURES_PER_ADDRESS = 20
+DEFAULT_LOGIN_WINDOW_MINUTES = 5
 SQLITE_FILE_NAME = "pilotage.sqlite3"
 
 
@@ -38,6 +45,7 @@ class Settings:
     pseudonym_key: str = field(repr=False)
     disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
     import_dir: Path | None = None
+    import_watch_seconds: int = DEFAULT_IMPORT_WATCH_SECONDS
     idle_timeout_minutes: int = DEFAULT_IDLE_TIMEOUT_MINUTES
     production: bool = False
     testing: bool = False
@@ -45,6 +53,9 @@ class Settings:
     api_rate_limit_per_address: str = DEFAULT_API_RATE_LIMIT_PER_ADDRESS
     rate_limit_storage_uri: str = DEFAULT_RATE_LIMIT_STORAGE_URI
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
+    login_failures_per_account: int = DEFAULT_LOGIN_FAILURES_PER_ACCOUNT
+    login_failures_per_address: int = DEFAULT_LOGIN_FAILURES_PER_ADDRESS
+    login_window_minutes: int = DEFAULT_LOGIN_WINDOW_MINUTES
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)
@@ -133,6 +144,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "PILOTAGE_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD
         ),
         import_dir=Path(import_dir).resolve() if import_dir else None,
+        import_watch_seconds=_positive_int(
+            env, "PILOTAGE_IMPORT_WATCH_SECONDS", DEFAULT_IMPORT_WATCH_SECONDS
+        ),
         idle_timeout_minutes=_positive_int(
             env, "PILOTAGE_IDLE_TIMEOUT_MINUTES", DEFAULT_IDLE_TIMEOUT_MINUTES
         ),
@@ -144,4 +158,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rate_limit_storage_uri=env.get("PILOTAGE_RATE_LIMIT_STORAGE_URI")
         or DEFAULT_RATE_LIMIT_STORAGE_URI,
         max_upload_mb=_positive_int(env, "PILOTAGE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB),
+        login_failures_per_account=_positive_int(
+            env, "PILOTAGE_LOGIN_FAILURES_PER_ACCOUNT", DEFAULT_LOGIN_FAILURES_PER_ACCOUNT
+        ),
+        login_failures_per_address=_positive_int(
+            env, "PILOTAGE_LOGIN_FAILURES_PER_ADDRESS", DEFAULT_LOGIN_FAILURES_PER_ADDRESS
+        ),
+        login_window_minutes=_positive_int(
+            env, "PILOTAGE_LOGIN_WINDOW_MINUTES", DEFAULT_LOGIN_WINDOW_MINUTES
+        ),
     )

@@ -21,7 +21,7 @@ ACTION_LABELS = {
     "roadmap_action_edit": "Modification de la feuille de route",
     "targets_changed": "Modification d'une trajectoire",
     "user_created": "Création de compte",
-    "role_changed": "Changement de rôle",
+    "user_role_changed": "Changement de rôle",
     "user_deactivated": "Désactivation de compte",
     "user_reactivated": "Réactivation de compte",
     "token_created": "Jeton d'API créé",

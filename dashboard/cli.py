@@ -11,6 +11,7 @@ import sys
 import click
 
 from dashboard.cli_api import register_api_commands
+from dashboard.cli_backup import register_backup_commands
 from dashboard.cli_common import BadArgument, DateParam, open_db
 from dashboard.cli_imports import register_import_commands
 from dashboard.cli_indicators import indicators_command
@@ -19,6 +20,7 @@ from dashboard.config import ConfigError, load_settings
 from dashboard.db import init_db, make_engine, schema_is_current
 from dashboard.models import Role
 from dashboard.passwords import MIN_PASSWORD_LENGTH
+from dashboard.production import DEFAULT_TIMEOUT_SECONDS
 from dashboard.territories import TerritoryError
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
@@ -104,6 +106,7 @@ def territory_list() -> None:
 @click.option("--territory", "territory_code", required=True, help="Code du territoire.")
 @click.option("--password-stdin", is_flag=True, help="Lit le mot de passe sur l'entrée standard.")
 def create_user_command(login, role, territory_code, password_stdin) -> None:
+    from dashboard import audit
     from dashboard.users import UserError, create_user
 
     if password_stdin:
@@ -119,6 +122,12 @@ def create_user_command(login, role, territory_code, password_stdin) -> None:
             user = create_user(db, login, password, Role(role), territory_code)
         except (UserError, TerritoryError) as error:
             raise BadArgument(str(error)) from error
+        audit.record(
+            db,
+            "user_created",
+            territory_code=user.territory.code,
+            details={"via": "cli", "user": user.login, "role": role},
+        )
         db.commit()
         click.echo(f"Utilisateur {user.login} créé (rôle {role}, territoire {territory_code}).")
 
@@ -173,11 +182,47 @@ def demo_command(territory_code, size, seed) -> None:
     is_flag=True,
     help="Sans tâches planifiées (lancées par « pilotage scheduler »).",
 )
-def serve_command(host, port, no_scheduler) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Gunicorn, plusieurs workers, PostgreSQL, sans debug ni tâches planifiées "
+    "(aussi quand PILOTAGE_PRODUCTION=1 ; voir docs/operations.md).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Nombre de workers gunicorn en production (défaut : 2 x cœurs + 1, 8 au plus).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(10, 3600),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Secondes avant qu'un worker bloqué soit relancé (production).",
+)
+@click.option(
+    "--trusted-proxies",
+    type=click.IntRange(0, 5),
+    default=1,
+    show_default=True,
+    help="Mandataires inverses (nginx) dont X-Forwarded-For/-Proto sont crus (production).",
+)
+@click.option(
+    "--allow-sqlite",
+    is_flag=True,
+    help="Accepte une base SQLite en production (déconseillé : un seul serveur, pas de reprise).",
+)
+def serve_command(
+    host, port, no_scheduler, production, workers, timeout, trusted_proxies, allow_sqlite
+) -> None:
+    settings = load_settings()
+    if production or settings.production:
+        _serve_production(settings, host, port, workers, timeout, trusted_proxies, allow_sqlite)
+        return
+
     from dashboard import create_app
     from dashboard.demo.install import DEMO_PASSWORD, demo_logins, install_demo_if_empty
 
-    settings = load_settings()
     with open_db() as db:
         report = install_demo_if_empty(db)
         db.commit()
@@ -195,6 +240,32 @@ def serve_command(host, port, no_scheduler) -> None:
             f"Comptes de démonstration ({', '.join(logins)}), mot de passe : {DEMO_PASSWORD}"
         )
     app.run(host=host, port=port, debug=False)
+
+
+def _serve_production(settings, host, port, workers, timeout, trusted_proxies, allow_sqlite):
+    """Refuse an unfit environment, then run gunicorn in the foreground (no demo, no migration)."""
+    import os
+
+    from dashboard.production import (
+        SCHEDULER_NOTE,
+        check_production,
+        check_schema_is_current,
+        default_workers,
+        run_production_server,
+    )
+
+    check_production(settings, os.environ, allow_sqlite=allow_sqlite)
+    check_schema_is_current(settings.database_url)
+    workers = workers or default_workers()
+    if trusted_proxies and host not in {"127.0.0.1", "localhost", "::1"}:
+        click.echo(
+            f"Attention : {host} n'est pas une adresse locale et X-Forwarded-For est cru "
+            f"({trusted_proxies} mandataire) ; n'exposez gunicorn que derrière nginx.",
+            err=True,
+        )
+    click.echo(f"Pilotage RSA (production, {workers} workers) : http://{host}:{port}/")
+    click.echo(SCHEDULER_NOTE)
+    run_production_server(settings, host, port, workers, timeout, trusted_proxies)
 
 
 @cli.command("scheduler", help="Exécute les tâches planifiées (un seul processus par base).")
@@ -218,6 +289,7 @@ register_import_commands(cli)
 cli.add_command(indicators_command)
 cli.add_command(roadmap_command)
 register_api_commands(cli)
+register_backup_commands(cli)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 from connectors.profiles import FieldType, Profile, ProfileField
 from connectors.pseudonym import IdentifierError, caf_birth_key, caf_key
-from connectors.rows import ParseContext, RowReader
+from connectors.rows import (
+    REFERENT_CODE_MAX,
+    SITE_NAME_MAX,
+    ParseContext,
+    RowReader,
+)
 from connectors.values import fold, parse_appointment_status, parse_organisme
 from dashboard.models import AppointmentKind, AppointmentStatus, Organisme
 
@@ -141,9 +146,10 @@ def parse_row(reader: RowReader, context: ParseContext) -> AppointmentRecord | N
                 keys = (caf_birth_key(context.pseudonym_key, caf_number, birth_date), *keys)
         except IdentifierError as error:
             reader.reasons.append(str(error))
+    site = reader.text("site", max_length=SITE_NAME_MAX)
+    referent = reader.text("referent", max_length=REFERENT_CODE_MAX)
     if reader.reasons or not keys or kind is None or scheduled is None:
         return None
-    site = reader.text("site")
     return AppointmentRecord(
         row_number=int(reader.row.get("__row__") or 0),
         raw_values=reader.quarantine_values(),
@@ -155,6 +161,6 @@ def parse_row(reader: RowReader, context: ParseContext) -> AppointmentRecord | N
         status=status or AppointmentStatus.PLANIFIE,
         reminder_on=reminder,
         site=site,
-        referent=reader.text("referent"),
+        referent=referent,
         organisme=_organisme_of(site),
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from connectors.profiles import FieldType, Profile, ProfileField
 from connectors.pseudonym import IdentifierError, caf_key, pseudonymise
-from connectors.rows import ParseContext, RowReader
+from connectors.rows import REFERENT_CODE_MAX, ParseContext, RowReader
 from connectors.values import fold, is_durable, parse_contract_type
 from dashboard.models import ContractKind, EmploymentContractType
 
@@ -187,6 +187,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> FranceTravailRecord |
         links = (caf_key(context.pseudonym_key, caf_number),) if caf_number else ()
     except IdentifierError as error:
         reader.reasons.append(str(error))
+    adviser = reader.text("adviser", max_length=REFERENT_CODE_MAX)
     if reader.reasons or pseudonym is None:
         return None
     week = hours_week or previous_week_start(extracted_on)
@@ -197,7 +198,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> FranceTravailRecord |
     return FranceTravailRecord(
         pseudonym=pseudonym,
         link_keys=links,
-        adviser=reader.text("adviser"),
+        adviser=adviser,
         first_interview_on=interview,
         contract_kind=None if signed is None else _contract_kind(signed),
         contract_signed_on=signed,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from connectors.france_travail import parse_employment_contract
 from connectors.profiles import FieldType, Profile, ProfileField
 from connectors.pseudonym import IdentifierError, caf_birth_key, caf_key
-from connectors.rows import ParseContext, RowReader
+from connectors.rows import REFERENT_CODE_MAX, ParseContext, RowReader
 from connectors.values import fold, parse_date
 from dashboard.models import EmploymentContractType
 
@@ -172,13 +172,14 @@ def parse_row(reader: RowReader, context: ParseContext) -> MissionLocaleRecord |
             links = (pseudonym, caf_key(context.pseudonym_key, caf_number))
     except IdentifierError as error:
         reader.reasons.append(str(error))
+    adviser = reader.text("adviser", max_length=REFERENT_CODE_MAX)
     if reader.reasons or pseudonym is None or birth_date is None:
         return None
     return MissionLocaleRecord(
         pseudonym=pseudonym,
         link_keys=links,
         birth_year=birth_date.year,
-        adviser=reader.text("adviser"),
+        adviser=adviser,
         first_reception_on=reception,
         cej_entry_on=cej,
         employment_started_on=employed_on,

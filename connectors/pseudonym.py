@@ -32,9 +32,10 @@ def normalise_nir(raw: str) -> str:
         raise IdentifierError("NIR invalide : 13 ou 15 caractères attendus.")
     body, key = text[:NIR_LENGTH], text[NIR_LENGTH:]
     numeric = body[:5] + _CORSICA.get(body[5:7], body[5:7]) + body[7:]
-    if not numeric.isdigit() or body[0] not in "12378":
+    # ASCII digits only: "²" or "١" pass str.isdigit() (and int() takes the latter).
+    if not (numeric.isascii() and numeric.isdigit()) or body[0] not in "12378":
         raise IdentifierError("NIR invalide : caractères inattendus.")
-    if key and (not key.isdigit() or int(key) != 97 - int(numeric) % 97):
+    if key and (not (key.isascii() and key.isdigit()) or int(key) != 97 - int(numeric) % 97):
         raise IdentifierError("NIR invalide : la clé de contrôle ne correspond pas.")
     return body
 

@@ -13,6 +13,14 @@ from typing import TypeVar
 
 from connectors.profiles import HeaderMapping, Profile
 from connectors.values import parse_bool, parse_date, parse_datetime, parse_decimal
+from dashboard.models import Referent, Site
+
+# Longest texts the database keeps (its column sizes): a longer cell rejects its row
+# (PostgreSQL would refuse the whole file; SQLite would keep it whole).
+SITE_NAME_MAX = Site.__table__.c.name.type.length
+REFERENT_CODE_MAX = Referent.__table__.c.code.type.length
+# A reason quotes at most this much of a cell (the cell itself stays whole in quarantine).
+REASON_MAX = 300
 
 T = TypeVar("T")
 
@@ -55,11 +63,21 @@ class RowReader:
         try:
             return parser(value)
         except ValueError as error:
-            self.reasons.append(f"{self.label(name)} : {error}")
+            reason = f"{self.label(name)} : {error}"
+            if len(reason) > REASON_MAX:
+                reason = reason[: REASON_MAX - 1] + "…"
+            self.reasons.append(reason)
             return None
 
-    def text(self, name: str, required: bool = False) -> str | None:
-        return self._parsed(name, str, required)
+    def text(self, name: str, required: bool = False, max_length: int | None = None) -> str | None:
+        """The cell as text; longer than `max_length` characters, a reason is recorded."""
+        value = self._parsed(name, str, required)
+        if value is not None and max_length is not None and len(value) > max_length:
+            self.reasons.append(
+                f"{self.label(name)} : texte trop long ({len(value)} caractères, "
+                f"{max_length} au plus)"
+            )
+        return value
 
     def date(self, name: str, required: bool = False) -> dt.date | None:
         return self._parsed(name, parse_date, required)

@@ -34,6 +34,10 @@ NOT_A_TABLE = "Le fichier n'est pas un tableur ni un fichier CSV lisible."
 ZIP_BOMB = "Le classeur Excel est anormalement volumineux une fois décompressé (fichier piégé ?)."
 XML_DECLARATIONS = "Le classeur Excel contient des déclarations XML interdites (fichier piégé ?)."
 SAVE_AS = "enregistrez-le au format Excel (.xlsx) ou CSV."
+MIXED_ENCODING = (
+    "Le fichier annonce l'encodage UTF-8 mais contient des caractères d'un autre encodage "
+    "(Windows-1252 ?) : enregistrez-le à nouveau au format « CSV UTF-8 » ou Excel (.xlsx)."
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 _XML_ELEMENT = re.compile(rb"<[A-Za-z_]")
@@ -107,10 +111,14 @@ def _declares_dtd(prefix: bytes, *, complete: bool) -> bool:
 
 def detect_encoding(path: Path) -> str:
     """BOM first; else the whole file must decode as strict UTF-8 (checked in 1 MB chunks,
-    never loaded whole), else as cp1252; latin-1, which decodes anything, comes last."""
+    never loaded whole), else as cp1252; latin-1, which decodes anything, comes last.
+    A UTF-8 BOM before bytes that are not UTF-8 (a file pieced together from two
+    encodings) is refused rather than read with replacement characters."""
     with path.open("rb") as stream:
         head = stream.read(4)
     if head.startswith(codecs.BOM_UTF8):
+        if not _decodes(path, "utf-8-sig"):
+            raise FileRejectedError(MIXED_ENCODING)
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"

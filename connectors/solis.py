@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from connectors.profiles import FieldType, Profile, ProfileField
 from connectors.pseudonym import IdentifierError, caf_birth_key, caf_key, pseudonymise
-from connectors.rows import ParseContext, RowReader
+from connectors.rows import (
+    REFERENT_CODE_MAX,
+    SITE_NAME_MAX,
+    ParseContext,
+    RowReader,
+)
 from connectors.values import (
     fold,
     parse_dominante,
@@ -211,11 +216,13 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
             )
     except IdentifierError as error:
         reader.reasons.append(str(error))
+    site = reader.text("site", max_length=SITE_NAME_MAX)
+    referent = reader.text("referent", max_length=REFERENT_CODE_MAX)
+    referent_site = reader.text("referent_site", max_length=SITE_NAME_MAX)
     if reader.reasons or pseudonym is None or opened is None or birth_date is None:
         return None
     if duties_start is None and subject:
         duties_start = opened  # SOLIS only flags the duties: they start with the rights
-    referent = reader.text("referent")
     return SolisRecord(
         pseudonym=pseudonym,
         link_keys=links,
@@ -224,7 +231,7 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
         family_situation=family,
         education_level=education,
         payer=payer,
-        site=reader.text("site"),
+        site=site,
         rights_opened_on=opened,
         notification_received_on=received,
         duties_start_on=duties_start if subject is not False else None,
@@ -238,6 +245,6 @@ def parse_row(reader: RowReader, context: ParseContext) -> SolisRecord | None:
         referent=referent,
         first_appointment_on=first_appointment,
         cer_signed_on=cer_signed,
-        referent_site=reader.text("referent_site") if referent else None,
+        referent_site=referent_site if referent else None,
         referent_portfolio_target=portfolio_target if referent else None,
     )

@@ -399,3 +399,70 @@ def test_every_column_of_the_schema_is_documented():
     for volet in load_schema().volets.values():
         for column in volet.columns:
             assert f"| `{column.name}` | `{column.source}` | {column.format} |" in page, column
+
+
+# --- a real spreadsheet opens the file ---------------------------------------------------
+
+INJECTIONS = [
+    '=HYPERLINK("http://evil.example";"clic")',
+    "+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "x;=1",
+    '"=1"',
+]
+
+
+@pytest.mark.slow
+def test_libreoffice_evaluates_no_formula_of_the_export(tmp_path):
+    """The export opened by LibreOffice Calc (headless, its CSV filter evaluating formulas,
+    as it does by default): no cell of ours is a formula, and the numbers stay numbers. A
+    control line written raw, after the export, shows the same filter does evaluate one."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) absent : apt-get install libreoffice-calc-nogui")
+    columns = load_schema().volets["indicateurs"].columns_for(breakdown=False)
+    rows = [
+        {"territory_code": "35-REDON", "territory_name": text, "value": -1.5, "numerator": 3}
+        for text in INJECTIONS
+    ]
+    control = ";".join(["35-REDON", "=1+1"] + [""] * (len(columns) - 2)).encode() + b"\r\n"
+    source = tmp_path / "export.csv"
+    source.write_bytes(write_csv(columns, rows, ";") + control)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--infilter=CSV:59,34,76,1",  # ";", '"', UTF-8, from line 1
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "export.xlsx").active
+    lines = list(sheet.iter_rows(min_row=2))
+    *ours, raw = lines
+    assert raw[1].data_type == "f"  # the control: an unneutralised "=1+1" is a formula
+    assert len(ours) == len(INJECTIONS)
+    names = [column.name for column in columns]
+    label, value = names.index("territoire_libelle"), names.index("valeur")
+    for text, cells in zip(INJECTIONS, ours, strict=True):
+        assert all(cell.data_type != "f" for cell in cells), (text, cells)
+        # Calc reads a quoted CR as a line feed, and trims nothing else.
+        written = neutralise(text).replace("\r", "\n")
+        assert (cells[label].data_type, cells[label].value) == ("s", written), text
+        assert cells[value].value == -1.5 and cells[value].data_type == "n"

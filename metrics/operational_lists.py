@@ -53,14 +53,17 @@ LIST_OF_INDICATOR = {indicator: code for code, (_function, indicator) in LISTS.i
 
 def narrowed(rows: pl.DataFrame, narrowing: Narrowing = EVERYONE) -> pl.DataFrame:
     """The rows of a list that match `narrowing` (a None field keeps every row)."""
-    condition = pl.lit(True)
+    conditions = []
     if narrowing.site is not None:
-        condition &= pl.col("site") == narrowing.site
+        conditions.append(pl.col("site") == narrowing.site)
     if narrowing.organisme is not None:
-        condition &= pl.col("organisme") == narrowing.organisme
+        conditions.append(pl.col("organisme") == narrowing.organisme)
     if narrowing.referent_id is not None:
-        condition &= pl.col("referent_id") == narrowing.referent_id
-    return rows.filter(condition.fill_null(False))
+        conditions.append(pl.col("referent_id") == narrowing.referent_id)
+    if not conditions:
+        # Not filter(pl.lit(True)...): polars 2.1 raises a ShapeError on it from 16,384 rows.
+        return rows
+    return rows.filter(pl.all_horizontal(conditions).fill_null(False))
 
 
 def operational_list(

@@ -5,8 +5,10 @@ is a KeyError (500), inputs that are not a list or a missing field break
 deeper. This `before_request` hook checks the body against the callback it
 names before Dash sees it:
 
-- a JSON object whose `output` is a registered server callback (`app.callback_map`;
-  callbacks/__init__.py checks this too, first);
+- a JSON object whose `output` is a registered server callback (`app.callback_map`:
+  a clientside callback has no server function);
+- for Dash's pages router, a page path that is a string starting with "/" and a
+  search that is a string (Dash fails with a 500 on anything else);
 - `outputs` an object or a list, `inputs` and `state` lists of the lengths
   the callback declares, each item an `{id, property}` object (or a list of
   them for a pattern-matching id), `changedPropIds` a list of strings;
@@ -29,8 +31,9 @@ MAX_CALLBACK_BYTES = 1024 * 1024
 UPLOAD_PROPERTY = "contents"
 
 UNREADABLE = "Requête refusée : le contenu de l'action est illisible."
-# The same sentence as callbacks/__init__.py's check of the output, which runs first.
 UNKNOWN_OUTPUT = "Requête refusée : callback inconnu."
+UNREADABLE_PATH = "Requête refusée : adresse de page illisible."
+ROUTER_OUTPUT = ".._pages_content."  # Dash's pages router (dash.dash, _ID_CONTENT)
 MALFORMED = "Requête refusée : les valeurs envoyées ne correspondent pas à cette action."
 TOO_LARGE = "Requête refusée : trop volumineuse pour cette action."
 CODES = {400: "requete_invalide", 413: "requete_trop_volumineuse"}
@@ -56,6 +59,24 @@ def _matches(values: object, declared: list) -> bool:
     return True
 
 
+def _router_inputs_readable(inputs: object) -> bool:
+    """Dash's pages router fails (500) on a pathname that is not a string starting with
+    "/" or a search that is not a string; the browser never sends those."""
+    if not isinstance(inputs, list):
+        return False
+    for item in inputs:
+        if not isinstance(item, dict):
+            return False
+        value = item.get("value")
+        if item.get("property") == "pathname" and not (
+            isinstance(value, str) and value.startswith("/")
+        ):
+            return False
+        if item.get("property") == "search" and not (value is None or isinstance(value, str)):
+            return False
+    return True
+
+
 def check_body(body: object, callback_map: dict, size: int) -> tuple[int, str] | None:
     """None for a well-formed post; else (status, French message)."""
     if not isinstance(body, dict):
@@ -64,6 +85,8 @@ def check_body(body: object, callback_map: dict, size: int) -> tuple[int, str] |
     spec = callback_map.get(output) if isinstance(output, str) else None
     if spec is None or "callback" not in spec:  # unknown, or clientside (no server function)
         return 400, UNKNOWN_OUTPUT
+    if output.startswith(ROUTER_OUTPUT) and not _router_inputs_readable(body.get("inputs")):
+        return 400, UNREADABLE_PATH
     if size > MAX_CALLBACK_BYTES and not is_upload_callback(spec):
         return 413, TOO_LARGE
     changed = body.get("changedPropIds")

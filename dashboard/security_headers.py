@@ -15,8 +15,8 @@ Neither `'unsafe-inline'` nor `'unsafe-eval'` in `script-src`:
   fallback, never reached in a modern browser, and a `globalThis.eval` used
   only for map traces (maplibre workers), which the app does not draw;
 - dash-ag-grid turns `{"function": "..."}` strings into functions with its own
-  expression parser and interpreter, not `eval`; the app's grid functions live
-  in assets/grid_functions.js (the `dashAgGridFunctions` namespace) anyway.
+  expression parser and interpreter, not `eval`, so the app's function strings
+  (layouts/projet_table.py, layouts/comop_lists.py, callbacks/comop.py) need none.
 tests/browser/test_csp_browser.py opens every page under this policy and
 fails on any CSP violation.
 

@@ -12,8 +12,13 @@ is posted with the inputs, states and outputs the browser sends. Clientside
 callbacks run in the browser and are skipped.
 
 Every request goes through `Recorder.record(name, ms, error)`; an error is a
-non-2xx answer, an answer that is not Dash's JSON, or an answer that renders
-the app's "page-error" alert.
+non-2xx answer, an answer that is not Dash's JSON, an answer that renders
+the app's "page-error" alert, or (with a `check`, bench/load_territories.py)
+an answer holding another territory's code or name: a "fuite". While
+`forged` names another territory's code (the user typed `?territoire=...`),
+an answer with the French out-of-scope refusal (as the "page-error" alert or
+as a page's error text) is the expected answer: recorded as a refusal, not
+an error.
 """
 
 from __future__ import annotations
@@ -24,60 +29,31 @@ import time
 from collections.abc import Callable
 
 import requests
+from load_dash import (
+    Callback,
+    callbacks_of,
+    dash_error,
+    holds_components,
+    is_component,
+    stringify_id,
+)
+from load_territories import OUT_OF_SCOPE, REFUSAL
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 MAX_CALLBACKS_PER_ACTION = 80
 Record = Callable[[str, float, str | None], None]
-
-
-def stringify_id(component: str | dict) -> str:
-    if isinstance(component, dict):
-        return json.dumps(component, sort_keys=True, separators=(",", ":"))
-    return component
-
-
-def _split_outputs(output: str) -> list[tuple[str, str]]:
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [tuple(part.rsplit(".", 1)) for part in parts]
-
-
-def _is_component(node: object) -> bool:
-    return isinstance(node, dict) and "props" in node and "type" in node
-
-
-class Callback:
-    """One server callback of `/_dash-dependencies`, with a readable name."""
-
-    def __init__(self, spec: dict, name: str):
-        self.spec = spec
-        self.name = name
-        self.outputs = _split_outputs(spec["output"])
-        self.inputs = [(item["id"], item["property"]) for item in spec["inputs"]]
-        self.state = [(item["id"], item["property"]) for item in spec["state"]]
-        self.initial = not spec.get("prevent_initial_call")
-
-    def output_keys(self) -> set[str]:
-        return {f"{component}.{prop.split('@')[0]}" for component, prop in self.outputs}
-
-
-def callbacks_of(dependencies: list[dict]) -> list[Callback]:
-    """The server-side callbacks, named after their first output (and first input when
-    several write the same output: "cb frame-url.search <- comop-tabs")."""
-    specs = [spec for spec in dependencies if not spec.get("clientside_function")]
-    bases = []
-    for spec in specs:
-        component, prop = _split_outputs(spec["output"])[0]
-        bases.append(f"cb {component}.{prop.split('@')[0]}")
-    return [
-        Callback(spec, base if bases.count(base) == 1 else f"{base} <- {spec['inputs'][0]['id']}")
-        for spec, base in zip(specs, bases, strict=True)
-    ]
+Check = Callable[[str, str | None], str | None]
 
 
 class Browser:
-    def __init__(self, base_url: str, record: Record, timeout: float = 60.0):
+    def __init__(
+        self, base_url: str, record: Record, timeout: float = 60.0, check: Check | None = None
+    ):
         self.base_url = base_url
         self.record = record
+        self.check = check
+        self.forged: str | None = None  # another territory's code the user put in the address
+        self.refused = 0  # answers with the French out-of-scope refusal while `forged`
         self.timeout = timeout
         self.http = requests.Session()
         self.callbacks: list[Callback] = []
@@ -105,12 +81,20 @@ class Browser:
             if response.status_code not in (302, 303) or "/login" in location:
                 error = f"login refused ({response.status_code})"
         if error is None and method == "POST" and path == "/_dash-update-component":
-            error = _dash_error(response)
+            error = dash_error(response)
+        leak = self.check(response.text, self.forged) if self.check else None
+        expected = error is None or error.startswith("page-error")
+        if leak is None and self.forged and expected and OUT_OF_SCOPE in response.text:
+            error = f"{REFUSAL}: {self.forged}"
+            self.refused += 1
+        error = leak or error
         if error is not None and path == "/_dash-update-component":
             # Where it happened: the page and its address (the filters).
             error += f" on {self.address.get('pathname')}{self.value('frame-url', 'search') or ''}"
+        elif leak is not None:
+            error += f" on {method} {path}"
         self.record(name, elapsed, error)
-        return response if error is None else None
+        return response if error is None or error.startswith(REFUSAL) else None
 
     def login(self, login: str, password: str) -> bool:
         page = self._send("GET /login", "GET", "/login")
@@ -178,11 +162,11 @@ class Browser:
         if isinstance(node, list):
             for item in node:
                 self._crawl(item, found)
-        elif _is_component(node):
+        elif is_component(node):
             props = node["props"] or {}
             component = props.get("id")
             for prop, value in props.items():
-                if component is not None and prop != "id" and _holds_components(value):
+                if component is not None and prop != "id" and holds_components(value):
                     self._insert_under(stringify_id(component), prop, value)
                 elif component is None:
                     self._crawl(value, found)
@@ -311,42 +295,9 @@ class Browser:
                 if props.get(prop) != value:
                     changed.add(f"{key}.{prop}")
                 props[prop] = value
-                if _holds_components(value):
+                if holds_components(value):
                     new |= self._insert((key, prop), value)
         later = self._listeners(changed | self._mount_locations(new))
         for cb in self._initial(new):
             later.setdefault(cb.name, (cb, set()))
         return later
-
-
-def _holds_components(value: object) -> bool:
-    if _is_component(value):
-        return True
-    return isinstance(value, list) and any(_holds_components(item) for item in value)
-
-
-def _dash_error(response: requests.Response) -> str | None:
-    if response.status_code == 204:
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return "answer is not JSON"
-    if not isinstance(body, dict) or "response" not in body:
-        return "answer without a response"
-    if '"page-error"' in response.text:
-        return "page-error rendered: " + _alert_text(body["response"])[:200]
-    return None
-
-
-def _alert_text(node: object) -> str:
-    """The text of the first "page-error" alert in an answer."""
-    if isinstance(node, list):
-        return next((text for item in node if (text := _alert_text(item))), "")
-    if not isinstance(node, dict):
-        return ""
-    props = node.get("props")
-    if isinstance(props, dict) and props.get("className") == "page-error":
-        children = props.get("children")
-        return children if isinstance(children, str) else json.dumps(children, ensure_ascii=False)
-    return next((text for value in node.values() if (text := _alert_text(value))), "")

@@ -1,7 +1,8 @@
-"""The load test's database: one territory of N beneficiaries and one account per role.
+"""The load test's database: territories of N beneficiaries and one account per role in each.
 
-`build_database(url, size)` creates (or recreates) the PostgreSQL database
-named in `url`, migrates it (`init_db`), generates the demo territory
+`build_database(url, territories)` creates (or recreates) the PostgreSQL
+database named in `url`, migrates it (`init_db`), generates each territory
+(bench/load_territories.py: code, name, size) as the demo territory
 (`generate_demo`, the same shape as `pilotage demo --size N`) and writes it
 with `load_demo` (dashboard/demo/load.py), the direct path into the tables
 `dashboard.facts.load_frames` reads, with each chunk sent by PostgreSQL
@@ -10,8 +11,11 @@ same rows and column defaults). `record_batches` then writes the import
 batches (no rows) the export files would have left, for the extraction dates
 the pages show; none is written during the run, so the facts cache holds.
 
-`create_users` makes `load.<role>` (admin, copil, comop, projet) in the
-territory, all with `LOAD_PASSWORD`.
+`create_users` makes `load.<role>` in the first territory and
+`load.<role>.<territory code>` in the others (admin, copil, comop,
+projet; admin is scoped to its territory like the others, only "national"
+reads several: dashboard/scope.py) in each territory, all with
+`LOAD_PASSWORD`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from unittest import mock
 
+from load_territories import TERRITORY_MARKERS, LoadTerritory
 from sqlalchemy import JSON, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -46,19 +51,21 @@ from dashboard.models import (
 from dashboard.passwords import hash_password
 from dashboard.territories import add_territory, ensure_national
 
-LOAD_TERRITORY = "35-CHARGE"
 LOAD_PASSWORD = "charge-pilotage-rsa"
+FIRST_CODE = TERRITORY_MARKERS[0][0]
 LOAD_ROLES = (Role.ADMIN, Role.COPIL, Role.COMOP, Role.PROJET)
 
 
-def load_login(role: Role | str) -> str:
-    return f"load.{Role(role).value}"
+def load_login(role: Role | str, code: str = FIRST_CODE) -> str:
+    """`load.<role>` in the first territory (as before several), `load.<role>.<code>` after."""
+    suffix = "" if code == FIRST_CODE else f".{code.lower()}"
+    return f"load.{Role(role).value}{suffix}"
 
 
 @dataclass
 class BuildReport:
-    size: int | None  # the demo's size (`pilotage demo --size`); None when reused
-    beneficiaries: int  # beneficiary rows: the size plus the people who left before the end
+    sizes: dict[str, int]  # code -> the demo's size (`pilotage demo --size`); {} when reused
+    beneficiaries: dict[str, int]  # code -> rows: the size plus the people who left before
     reused: bool
     rows: int
     seconds: float
@@ -127,19 +134,20 @@ def _recreate(url: str) -> None:
     admin.dispose()
 
 
-def existing_size(url: str) -> int | None:
-    """Beneficiaries of the load territory, or None when the database or territory is absent."""
+def existing_sizes(url: str, codes: list[str]) -> dict[str, int] | None:
+    """Beneficiaries per territory, or None when the database or one territory is absent."""
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as db:
-            territory = db.scalar(select(Territory).where(Territory.code == LOAD_TERRITORY))
-            if territory is None:
-                return None
-            return db.scalar(
-                select(func.count())
-                .select_from(Beneficiary)
-                .where(Beneficiary.territory_id == territory.id)
+            counts = dict(
+                db.execute(
+                    select(Territory.code, func.count(Beneficiary.id))
+                    .join(Beneficiary, Beneficiary.territory_id == Territory.id)
+                    .where(Territory.code.in_(codes))
+                    .group_by(Territory.code)
+                ).all()
             )
+        return counts if set(counts) == set(codes) else None
     except Exception:  # noqa: BLE001 - no database yet: build it
         return None
     finally:
@@ -184,7 +192,7 @@ def create_users(db: Session, territory: Territory) -> list[str]:
     password_hash = hash_password(LOAD_PASSWORD)
     logins = []
     for role in LOAD_ROLES:
-        login = load_login(role)
+        login = load_login(role, territory.code)
         if db.scalar(select(User.id).where(User.login == login)) is None:
             db.add(
                 User(login=login, password_hash=password_hash, role=role, territory_id=territory.id)
@@ -194,38 +202,43 @@ def create_users(db: Session, territory: Territory) -> list[str]:
     return logins
 
 
-def build_database(url: str, size: int, *, reuse: bool = False) -> BuildReport:
-    """The load database at `url` with `size` generated people (kept when `reuse` and present)."""
+def build_database(url: str, territories: list[LoadTerritory], *, reuse: bool = False):
+    """The load database at `url` with `territories` (kept when `reuse` and all present)."""
     started = time.perf_counter()
-    existing = existing_size(url) if reuse else None
+    codes = [item.code for item in territories]
+    existing = existing_sizes(url, codes) if reuse else None
     if existing:
-        return BuildReport(None, existing, True, 0, time.perf_counter() - started, {})
+        return BuildReport({}, existing, True, 0, time.perf_counter() - started, {})
     _recreate(url)
     engine = make_engine(url)
     init_db(engine)
-    migrated = time.perf_counter()
-    data = generate_demo(size=size, seed=DEMO_SEED, end=DEMO_END)
-    generated = time.perf_counter()
+    steps = {"schema": time.perf_counter() - started, "generate": 0.0, "copy": 0.0}
+    rows = 0
+    beneficiaries = {}
     with make_session_factory(engine)() as db:
         national = ensure_national(db)
-        territory = add_territory(
-            db, LOAD_TERRITORY, "Territoire de charge", "35", parent_code=national.code
-        )
-        with mock.patch.object(demo_load, "_insert", copy_insert):
-            counts = demo_load.load_demo(db, territory, data)
-        record_batches(db, territory, data)
-        create_users(db, territory)
+        for item in territories:
+            begun = time.perf_counter()
+            data = generate_demo(size=item.size, seed=DEMO_SEED, end=DEMO_END)
+            generated = time.perf_counter()
+            territory = add_territory(
+                db, item.code, item.name, item.departement, parent_code=national.code
+            )
+            with mock.patch.object(demo_load, "_insert", copy_insert):
+                counts = demo_load.load_demo(db, territory, data)
+            record_batches(db, territory, data)
+            create_users(db, territory)
+            db.flush()
+            steps["generate"] += generated - begun
+            steps["copy"] += time.perf_counter() - generated
+            rows += sum(counts.values())
+            beneficiaries[item.code] = counts["beneficiary"]
         db.commit()
     loaded = time.perf_counter()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE"))
     engine.dispose()
     ended = time.perf_counter()
-    steps = {
-        "schema": migrated - started,
-        "generate": generated - migrated,
-        "copy": loaded - generated,
-        "analyze": ended - loaded,
-    }
-    rows = sum(counts.values())
-    return BuildReport(size, counts["beneficiary"], False, rows, ended - started, steps)
+    steps["analyze"] = ended - loaded
+    sizes = {item.code: item.size for item in territories}
+    return BuildReport(sizes, beneficiaries, False, rows, ended - started, steps)

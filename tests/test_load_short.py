@@ -49,10 +49,11 @@ def load_database():
 @pytest.mark.slow
 def test_short_load_has_no_error_and_covers_the_scenario(load_database):
     load = _bench_load()
-    report = load.build_database(load_database, 1400)
+    territories = load.plan_territories(1, 1400)
+    report = load.build_database(load_database, territories)
     assert not report.reused and report.rows > 1400
     # Built once, found again: --reuse skips the build.
-    assert load.build_database(load_database, 1400, reuse=True).reused
+    assert load.build_database(load_database, territories, reuse=True).reused
 
     with load.gunicorn(load_database, workers=2) as server:
         recorder, seconds = load.run_users(server.base_url, users=4, seconds=15, think=0.3)

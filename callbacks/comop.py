@@ -4,6 +4,10 @@ Every callback starts from `page_context` (through callbacks/comop_view.py):
 a role other than comop or admin gets 403, a forged territory a French
 refusal, a site or referent of another territory no row. Both exports are
 written to the audit log (who, which list, how many rows).
+
+The grid gets at most GRID_ROW_LIMIT rows (the head of the list, said above it
+in words). A list that fits is exported to CSV by the grid itself; a longer one
+is written on the server (`export_full_csv`), so the CSV always holds every row.
 """
 
 from __future__ import annotations
@@ -12,12 +16,19 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 from flask import request
 
-from callbacks.comop_view import MODULE, ComopView, comop_view, seen_text
+from callbacks.comop_view import (
+    GRID_ROW_LIMIT,
+    MODULE,
+    ComopView,
+    comop_view,
+    limit_text,
+    seen_text,
+)
 from callbacks.context import PageError, page_context, require_role
-from dashboard.comop_queries import record_list_export, territory_referents, territory_sites
+from dashboard.comop_queries import record_list_export, territory_choices
 from dashboard.state import open_session
 from layouts import ids
-from layouts.comop_export import list_workbook
+from layouts.comop_export import list_csv, list_workbook
 from layouts.comop_query import ComopQuery, week_options, with_comop_params
 from layouts.comop_weekly import weekly_view
 from metrics.categories import ORGANISMES
@@ -76,8 +87,7 @@ def register(app: dash.Dash) -> None:
         except PageError:
             return [], [], []
         with open_session() as db:
-            sites = territory_sites(db, ctx.facts.territory_id)
-            referents = territory_referents(db, ctx.facts.territory_id)
+            sites, referents = territory_choices(db, ctx.facts.frames, ctx.facts.territory_id)
         return (
             [{"label": site.name, "value": site.site_id} for site in sites],
             [{"label": r.label, "value": r.referent_id} for r in referents],
@@ -121,11 +131,13 @@ def register(app: dash.Dash) -> None:
     )
     def show_list(search, _page):
         try:
-            view = comop_view(search)
+            view = comop_view(search, row_limit=GRID_ROW_LIMIT)
         except PageError as error:
             message = html.P(error.message, className="page-error")
             return message, "", "", "", "", [], [], []
         note = [html.P(view.definition)] + ([html.P(view.note)] if view.note else [])
+        if view.truncated:
+            note.append(html.P(limit_text(view), className="comop-limit", role="status"))
         return (
             "",
             seen_text(view),
@@ -148,8 +160,10 @@ def register(app: dash.Dash) -> None:
         if not clicks:
             return no_update, no_update
         try:
-            view = comop_view(search, with_weekly=False)
+            view = comop_view(search, with_weekly=False, row_limit=GRID_ROW_LIMIT)
         except PageError:
+            return no_update, no_update
+        if view.truncated:  # the grid holds the head only: export_full_csv writes the file
             return no_update, no_update
         _audit(view, "csv")
         params = {
@@ -175,3 +189,22 @@ def register(app: dash.Dash) -> None:
         _audit(view, "xlsx")
         content = list_workbook(view.title, view.filters_text, view.columns, view.rows)
         return dcc.send_bytes(content, _file_name(view, "xlsx"))
+
+    @app.callback(
+        Output(ids.COMOP_DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.COMOP_CSV, "n_clicks"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def export_full_csv(clicks, search):
+        if not clicks:
+            return no_update
+        try:
+            if not comop_view(search, with_weekly=False, row_limit=GRID_ROW_LIMIT).truncated:
+                return no_update  # the grid holds every row: export_csv lets it write them
+            view = comop_view(search, with_weekly=False)
+        except PageError:
+            return no_update
+        _audit(view, "csv")
+        content = list_csv(view.columns, view.rows)
+        return dcc.send_string(content, _file_name(view, "csv"))

@@ -18,8 +18,7 @@ from dashboard.comop_queries import (
     ReferentChoice,
     SiteChoice,
     short_pseudonyms,
-    territory_referents,
-    territory_sites,
+    territory_choices,
 )
 from dashboard.indicator_service import compute_indicators
 from dashboard.state import open_session
@@ -40,6 +39,9 @@ from metrics.operational_weekly import SiteWeek, week_on_week
 from metrics.result import IndicatorResult
 
 MODULE = "comop"
+# Rows sent to the grid at most: the head of the list (the most urgent first); the exports
+# write every row. 200,000 people make lists of 35,000 rows (8 MB of JSON per click).
+GRID_ROW_LIMIT = 1000
 SITE_OUTSIDE = "Ce site n'existe pas dans votre territoire : aucune ligne n'est affichée."
 REFERENT_OUTSIDE = "Ce référent n'existe pas dans votre territoire : aucune ligne n'est affichée."
 NO_DATA = (
@@ -67,6 +69,11 @@ class ComopView:
     note: str
     weekly: list[SiteWeek] = field(default_factory=list)
     filters_text: str = ""
+    total: int = 0  # rows of the whole list; `rows` holds its head when a limit applies
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
 
 
 def period_bounds(ctx: PageContext) -> tuple[dt.date, dt.date]:
@@ -122,10 +129,11 @@ def _filters_text(
     return " · ".join(parts)
 
 
-def comop_view(search: object, with_weekly: bool = True) -> ComopView:
+def comop_view(search: object, with_weekly: bool = True, row_limit: int | None = None) -> ComopView:
     """The view of one URL; PageError (French) for what cannot be shown; 403 for a role
     that may not open the page. A `search` that is not a string (a forged payload) is
-    read as an empty query."""
+    read as an empty query. With `row_limit`, `rows` holds only the list's first rows
+    (pseudonyms read for those only); `total` counts them all."""
     search = search if isinstance(search, str) else None
     ctx = page_context(search, MODULE)
     try:
@@ -136,8 +144,7 @@ def comop_view(search: object, with_weekly: bool = True) -> ComopView:
         raise PageError(NO_DATA)
     territory_id = ctx.facts.territory_id
     with open_session() as db:
-        sites = territory_sites(db, territory_id)
-        referents = territory_referents(db, territory_id)
+        sites, referents = territory_choices(db, ctx.facts.frames, territory_id)
         narrowing = _narrowing(query, sites, referents)
         period_start, period_end = period_bounds(ctx)
         seen = seen_on(query, ctx.as_of)
@@ -146,7 +153,8 @@ def comop_view(search: object, with_weekly: bool = True) -> ComopView:
         frame = operational_list(
             query.liste, ctx.facts.frames, **dates, params=params, narrowing=narrowing
         )
-        ids = frame["beneficiary_id"].to_list() if "beneficiary_id" in frame.columns else []
+        shown = frame if row_limit is None else frame.head(row_limit)
+        ids = shown["beneficiary_id"].to_list() if "beneficiary_id" in shown.columns else []
         pseudonyms = short_pseudonyms(db, territory_id, ids)
     names = Names(pseudonyms, {r.referent_id: r.code for r in referents})
     indicator_code = LISTS[query.liste][1]
@@ -164,11 +172,23 @@ def comop_view(search: object, with_weekly: bool = True) -> ComopView:
         title=list_title(query.liste, params),
         definition=list_definition(query.liste, params),
         columns=COLUMNS[query.liste],
-        rows=grid_rows(query.liste, frame, names),
+        rows=grid_rows(query.liste, shown, names),
         empty=empty_message(query.liste, params, narrowed),
         note=_note(result, query.liste, frame.height),
         weekly=weekly,
         filters_text=_filters_text(ctx, narrowing, referents, seen),
+        total=frame.height,
+    )
+
+
+def limit_text(view: ComopView) -> str:
+    """What a truncated list says above the grid."""
+    return (
+        f"Liste de {format_count(view.total)} lignes : seules les "
+        f"{format_count(len(view.rows))} premières (dans l'ordre de la liste, les plus "
+        "urgentes d'abord) sont affichées, triées et filtrées dans le tableau. Choisissez un "
+        "site, un organisme ou un référent pour la réduire ; les exports CSV et Excel "
+        "contiennent la liste complète."
     )
 
 

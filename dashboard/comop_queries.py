@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from dashboard import audit
 from dashboard.auth import SessionUser
 from dashboard.models import Beneficiary, Referent, Site
+from metrics.frames import Frames
 
 # Pseudonyms are 64 hexadecimal characters (HMAC-SHA-256); 10 tell people apart on a page.
 PSEUDONYM_DISPLAY_LENGTH = 10
 # Bound parameters per IN list: far below the limits of SQLite (32,766) and PostgreSQL.
-CHUNK = 900
+CHUNK = 1000
 EXPORT_ACTION = "export"
 
 
@@ -67,6 +68,19 @@ def territory_referents(db: Session, territory_id: int) -> list[ReferentChoice]:
         ReferentChoice(referent_id, str(code), str(organisme), None if site is None else str(site))
         for referent_id, code, organisme, site in rows
     ]
+
+
+def territory_choices(
+    db: Session, frames: Frames, territory_id: int
+) -> tuple[list[SiteChoice], list[ReferentChoice]]:
+    """The territory's sites and referents, read once per version of its facts: kept in
+    the memo of `frames` (the facts cache's frames of that territory), which an import,
+    the only way sites and referents arrive, replaces. The lists are shared: read only."""
+
+    def build() -> tuple[list[SiteChoice], list[ReferentChoice]]:
+        return territory_sites(db, territory_id), territory_referents(db, territory_id)
+
+    return frames.derived(("comop_territory_choices", territory_id), build)
 
 
 def short_pseudonyms(

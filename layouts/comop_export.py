@@ -1,13 +1,16 @@
-"""A COMOP list as an Excel workbook (openpyxl), written on the server for dcc.Download.
+"""A COMOP list as an Excel workbook (openpyxl) or a CSV file, written on the server for
+dcc.Download (the CSV of a list too long for the grid, which exports the others itself).
 
 Text cells never become formulas: a value starting with =, +, -, @, a tab or
 a carriage return is written with a leading apostrophe (the OWASP advice for
 CSV / formula injection); dates are real dates shown dd/mm/yyyy, counts are
-numbers.
+numbers. The CSV is the grid's own: `;` between cells, every cell quoted,
+French headers, dates dd/mm/yyyy, the same apostrophe before a formula start.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -63,4 +66,27 @@ def list_workbook(title: str, subtitle: str, columns: list[dict], rows: list[dic
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: object, is_date: bool) -> str:
+    if value is None:
+        return ""
+    if is_date and isinstance(value, str):
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return str(value)
+
+
+def list_csv(columns: list[dict], rows: list[dict]) -> str:
+    """The CSV of one list: a header of French column names, one line per grid row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([column["headerName"] for column in columns])
+    dates = ["valueFormatter" in column for column in columns]
+    for row in rows:
+        writer.writerow(
+            [_csv_cell(row.get(c["field"]), d) for c, d in zip(columns, dates, strict=True)]
+        )
     return buffer.getvalue()

@@ -22,6 +22,10 @@ on: site is the person's (the referent's for the last list); organisme is the
 one the indicator's `by="organisme"` breakdown uses; referent_id is the one
 named by the person's orientation in force at as_of (the missed appointment's
 own referent first; the orientation's own for `orientes_sans_rdv`).
+
+`orientation_windows` is memoised on the frames (metrics.memo): the waiting
+list and the week-on-week rate read the same table; the lists themselves are
+memoised by metrics.operational_lists.
 """
 
 from __future__ import annotations
@@ -47,6 +51,28 @@ from metrics.portfolios import portfolios
 
 def _days(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
     return (later - earlier).dt.total_days()
+
+
+# Each list's columns, in order (what metrics.operational_lists and the COMOP page read).
+WINDOW_COLUMNS = (POSITION, "beneficiary_id", "site", "entry_on", "t0", "deadline")
+WINDOW_COLUMNS += ("decided_on", "notified_on", "organisme", "referent_id", "in_time")
+ABSENCE_COLUMNS = (POSITION, "beneficiary_id", "site", "missed_on", "kind", "deadline")
+ABSENCE_COLUMNS += ("followed_late_on", "still_without", "days_without", "organisme")
+ABSENCE_COLUMNS += ("referent_id",)
+NO_APPOINTMENT_COLUMNS = (POSITION, "beneficiary_id", "site", "decided_on", "notified_on")
+NO_APPOINTMENT_COLUMNS += ("reference_on", "deadline", "appointment_on", "still_without")
+NO_APPOINTMENT_COLUMNS += ("days_waiting", "organisme", "dominante", "referent_id")
+
+
+def _late_rows(
+    late: pl.DataFrame, as_of: dt.date, *, since: str, until: str, still: str, days: str
+) -> pl.DataFrame:
+    """`late` plus `still` (no `until` day known at as_of) and `days` (from `since` to
+    `until`, or to as_of when none), sorted: still late first, longest first, then by id."""
+    return late.with_columns(
+        pl.col(until).is_null().alias(still),
+        _days(pl.coalesce(pl.col(until), pl.lit(as_of)), pl.col(since)).alias(days),
+    ).sort([still, days, "beneficiary_id"], descending=[True, True, False])
 
 
 def _with_person(facts: pl.DataFrame, frames: Frames) -> pl.DataFrame:
@@ -81,6 +107,17 @@ def orientation_windows(
     referent_id, in_time.
     """
     check_period(period_start, period_end, as_of)
+
+    def build() -> pl.DataFrame:
+        return _orientation_windows(frames, period_start, period_end, as_of, params)
+
+    key = ("orientation_windows", period_start, period_end, as_of, params)
+    return frames.derived(key, build, dated=True)
+
+
+def _orientation_windows(
+    frames: Frames, period_start: dt.date, period_end: dt.date, as_of: dt.date, params: Params
+) -> pl.DataFrame:
     offset = params.orientation_days - 1
     facts = (
         entrant_facts(frames, period_start, period_end, as_of, params)
@@ -94,19 +131,7 @@ def orientation_windows(
         .filter(pl.col("in_time") | (pl.lit(as_of) > pl.col("deadline")))
     )
     facts = _with_person(facts, frames).with_columns(_current_referent(facts, frames, as_of))
-    return facts.select(
-        POSITION,
-        "beneficiary_id",
-        "site",
-        "entry_on",
-        "t0",
-        "deadline",
-        "decided_on",
-        "notified_on",
-        "organisme",
-        "referent_id",
-        "in_time",
-    )
+    return facts.select(WINDOW_COLUMNS)
 
 
 def attente_orientation(
@@ -125,13 +150,13 @@ def attente_orientation(
     late = orientation_windows(
         frames, period_start=period_start, period_end=period_end, as_of=as_of, params=params
     ).filter(~pl.col("in_time"))
-    return (
-        late.with_columns(
-            still_waiting=pl.col("notified_on").is_null(),
-            days_waiting=_days(pl.coalesce(pl.col("notified_on"), pl.lit(as_of)), pl.col("t0")),
-        )
-        .drop("in_time")
-        .sort(["still_waiting", "days_waiting", "beneficiary_id"], descending=[True, True, False])
+    return _late_rows(
+        late.drop("in_time"),
+        as_of,
+        since="t0",
+        until="notified_on",
+        still="still_waiting",
+        days="days_waiting",
     )
 
 
@@ -178,29 +203,15 @@ def absences_sans_relance(
     late = with_current_orientation(_with_person(late, frames), frames, as_of).with_columns(
         referent_id=pl.coalesce(own_referent, _current_referent(late, frames, as_of))
     )
-    return (
-        late.rename({"day": "missed_on"})
-        .with_columns(
-            still_without=pl.col("followed_late_on").is_null(),
-            days_without=_days(
-                pl.coalesce(pl.col("followed_late_on"), pl.lit(as_of)), pl.col("missed_on")
-            ),
-        )
-        .select(
-            POSITION,
-            "beneficiary_id",
-            "site",
-            "missed_on",
-            "kind",
-            "deadline",
-            "followed_late_on",
-            "still_without",
-            "days_without",
-            "organisme",
-            "referent_id",
-        )
-        .sort(["still_without", "days_without", "beneficiary_id"], descending=[True, True, False])
+    late = _late_rows(
+        late.rename({"day": "missed_on"}),
+        as_of,
+        since="missed_on",
+        until="followed_late_on",
+        still="still_without",
+        days="days_without",
     )
+    return late.select(ABSENCE_COLUMNS)
 
 
 def _later_appointments(frames: Frames, late: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
@@ -243,30 +254,15 @@ def orientes_sans_rdv(
         notified_on=pl.when(pl.col("notified_on") <= as_of).then(pl.col("notified_on"))
     )
     late = _later_appointments(frames, _with_person(late, frames), as_of)
-    return (
-        late.with_columns(
-            still_without=pl.col("appointment_on").is_null(),
-            days_waiting=_days(
-                pl.coalesce(pl.col("appointment_on"), pl.lit(as_of)), pl.col("reference_on")
-            ),
-        )
-        .select(
-            POSITION,
-            "beneficiary_id",
-            "site",
-            "decided_on",
-            "notified_on",
-            "reference_on",
-            "deadline",
-            "appointment_on",
-            "still_without",
-            "days_waiting",
-            "organisme",
-            "dominante",
-            "referent_id",
-        )
-        .sort(["still_without", "days_waiting", "beneficiary_id"], descending=[True, True, False])
+    late = _late_rows(
+        late,
+        as_of,
+        since="reference_on",
+        until="appointment_on",
+        still="still_without",
+        days="days_waiting",
     )
+    return late.select(NO_APPOINTMENT_COLUMNS)
 
 
 def referents_au_dessus_cible(

@@ -3,7 +3,9 @@
 `operational_list(code, ...)` computes one list of metrics.operational for a
 period and a day; a list of a stock (the referents' portfolios) is taken at
 min(period_end, as_of), the reference day at which the COPIL takes its
-stocks. `narrowed` keeps the rows of one site, organisme or referent.
+stocks. `narrowed` keeps the rows of one site, organisme or referent. The
+whole list is memoised on the frames (`whole_list`), so the narrowings of
+one list, and the week-on-week table, filter a list computed once.
 """
 
 from __future__ import annotations
@@ -87,8 +89,25 @@ def operational_list(
     check_day("as_of", as_of)
     check_day("period_end", period_end)
     day = min(period_end, as_of) if code in STOCK_LISTS else as_of
+    return narrowed(whole_list(code, frames, period_start, period_end, day, params), narrowing)
+
+
+def whole_list(
+    code: str,
+    frames: Frames,
+    period_start: dt.date,
+    period_end: dt.date,
+    day: dt.date,
+    params: Params = DEFAULT_PARAMS,
+) -> pl.DataFrame:
+    """The list `code` seen at `day`, not narrowed, built once per set of arguments on these
+    frames (metrics.memo): a click on a site, organisme or referent only filters it."""
     compute, _indicator = LISTS[code]
-    rows = compute(
-        frames, period_start=period_start, period_end=period_end, as_of=day, params=params
-    )
-    return narrowed(rows, narrowing)
+
+    def build() -> pl.DataFrame:
+        return compute(
+            frames, period_start=period_start, period_end=period_end, as_of=day, params=params
+        )
+
+    key = ("operational_list", code, period_start, period_end, day, params)
+    return frames.derived(key, build, dated=True)

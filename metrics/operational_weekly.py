@@ -68,7 +68,21 @@ def _figures_by_site(
     params: Params,
     narrowing: Narrowing,
 ) -> tuple[dict[str | None, Figures], Figures]:
-    """Per site, then for everyone: the figures on one day."""
+    """Per site, then for everyone: the figures on one day (memoised on the frames: the
+    day looked at now is the week before of the next week's table)."""
+
+    def build() -> tuple[dict[str | None, Figures], Figures]:
+        return _build_figures(frames, dates, params, narrowing)
+
+    return frames.derived(("comop_weekly_figures", dates, params, narrowing), build, dated=True)
+
+
+def _build_figures(
+    frames: Frames,
+    dates: tuple[dt.date, dt.date, dt.date],
+    params: Params,
+    narrowing: Narrowing,
+) -> tuple[dict[str | None, Figures], Figures]:
     period_start, period_end, as_of = dates
     window = {"period_start": period_start, "period_end": period_end, "as_of": as_of}
     counts: dict[str | None, dict[str, int]] = {}

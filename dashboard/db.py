@@ -86,8 +86,14 @@ def refresh_planner_statistics(session: Session) -> None:
     A first import fills tables the planner believes empty; the lookups of
     the next chunks (IN lists of 5,000 keys) then run as sequential scans
     over the rows already written, and a 200,000-row file slows to a crawl.
-    ANALYZE inside the transaction counts its own uncommitted rows. SQLite
-    needs nothing: it always uses the unique indexes for these lookups.
+    ANALYZE inside the transaction counts its own uncommitted rows. It goes
+    through `pilotage_analyze` (migration 0007), which runs with the rights of
+    the tables' owner: the production role owns nothing and could not ANALYZE
+    them itself. SQLite needs nothing: it always uses the unique indexes for
+    these lookups.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"ANALYZE {', '.join(IMPORT_TABLES)}"))
+        session.execute(
+            text("SELECT pilotage_analyze(CAST(:tables AS text[]))"),
+            {"tables": list(IMPORT_TABLES)},
+        )

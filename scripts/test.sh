@@ -2,8 +2,9 @@
 # The test command: bash scripts/test.sh [pytest args...]
 #
 #  1. creates .venv if needed and installs the project with its dev extra;
-#  2. installs the Debian packages chromium and postgresql if missing
-#     (as root, or through passwordless `sudo -n`; otherwise says what to install);
+#  2. installs the Debian packages chromium (with chromium-l10n, for French date inputs),
+#     postgresql and libreoffice-calc-nogui if missing (as root, or through passwordless
+#     `sudo -n`; otherwise says what to install);
 #  3. runs ruff (a lint failure fails the script, but only after the tests ran);
 #  4. starts a throwaway PostgreSQL cluster on a free 127.0.0.1 port (skipped when
 #     PILOTAGE_TEST_POSTGRES_URL is already set) and stops/removes it on exit;
@@ -13,7 +14,8 @@
 # Environment given to the tests:
 #   PILOTAGE_TEST_POSTGRES_URL  postgresql+psycopg://pilotage@127.0.0.1:PORT/pilotage_test
 #                               (role pilotage is superuser: tests may create databases)
-#   PILOTAGE_REQUIRE_POSTGRES=1, PILOTAGE_CHROMIUM=/path/to/chromium, PILOTAGE_REQUIRE_BROWSER=1
+#   PILOTAGE_REQUIRE_POSTGRES=1, PILOTAGE_CHROMIUM=/path/to/chromium, PILOTAGE_REQUIRE_BROWSER=1,
+#   PILOTAGE_REQUIRE_LIBREOFFICE=1 (the export's formula test needs `soffice`)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,7 +44,12 @@ missing=()
 if [ -n "${PILOTAGE_CHROMIUM:-}" ] && [ -x "${PILOTAGE_CHROMIUM}" ]; then
     : # a developer pointed us at their own Chromium/Chrome build
 elif ! command -v chromium >/dev/null 2>&1; then
-    missing+=(chromium)
+    missing+=(chromium chromium-l10n)
+elif [ -d /usr/lib/chromium/locales ] && [ ! -f /usr/lib/chromium/locales/fr.pak ]; then
+    missing+=(chromium-l10n) # Debian's Chromium without its French locale pack
+fi
+if ! command -v soffice >/dev/null 2>&1; then
+    missing+=(libreoffice-calc-nogui)
 fi
 if [ -z "${PILOTAGE_TEST_POSTGRES_URL:-}" ] && [ -z "$(find_pg_bindir)" ]; then
     missing+=(postgresql)
@@ -55,6 +62,7 @@ if [ -z "${PILOTAGE_CHROMIUM:-}" ] || [ ! -x "${PILOTAGE_CHROMIUM}" ]; then
 fi
 export PILOTAGE_CHROMIUM
 export PILOTAGE_REQUIRE_BROWSER=1
+export PILOTAGE_REQUIRE_LIBREOFFICE=1
 
 # --- 3. lint -------------------------------------------------------------------------
 # A lint failure does not stop the run (the test results are still useful in a CI

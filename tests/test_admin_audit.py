@@ -63,7 +63,7 @@ def test_entries_of_one_territory_newest_first(db_session, journal):
 
 def test_details_are_flat_text():
     assert details_text({"user": "a.b", "fields": ["due", "status"]}) == (
-        "user : a.b · fields : due, status"
+        "compte : a.b · champs : due, status"
     )
 
 

@@ -77,7 +77,7 @@ def test_round_trip_restores_exactly_the_saved_data(pilotage, tmp_path):
 
     code, stdout, err = pilotage("backup", "--out", str(out))
     assert code == 0, err
-    assert "Sauvegarde écrite" in stdout and "révision 0006" in stdout
+    assert "Sauvegarde écrite" in stdout and "révision 0007" in stdout
     assert out.stat().st_mode & 0o077 == 0  # personal data: owner only
     assert not list(out.parent.glob(".*partial"))
 

@@ -420,6 +420,7 @@ def test_libreoffice_evaluates_no_formula_of_the_export(tmp_path):
     """The export opened by LibreOffice Calc (headless, its CSV filter evaluating formulas,
     as it does by default): no cell of ours is a formula, and the numbers stay numbers. A
     control line written raw, after the export, shows the same filter does evaluate one."""
+    import os
     import shutil
     import subprocess
 
@@ -427,7 +428,10 @@ def test_libreoffice_evaluates_no_formula_of_the_export(tmp_path):
 
     soffice = shutil.which("soffice")
     if soffice is None:
-        pytest.skip("LibreOffice (soffice) absent : apt-get install libreoffice-calc-nogui")
+        message = "LibreOffice (soffice) absent : apt-get install libreoffice-calc-nogui"
+        if os.environ.get("PILOTAGE_REQUIRE_LIBREOFFICE") == "1":  # set by scripts/test.sh
+            pytest.fail(f"PILOTAGE_REQUIRE_LIBREOFFICE=1 mais {message}")
+        pytest.skip(message)
     columns = load_schema().volets["indicateurs"].columns_for(breakdown=False)
     rows = [
         {"territory_code": "35-REDON", "territory_name": text, "value": -1.5, "numerator": 3}

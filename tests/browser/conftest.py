@@ -22,7 +22,15 @@ from dashboard.config import Settings
 from dashboard.db import init_db, make_engine, make_session_factory
 from dashboard.demo.install import install_demo
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--lang=fr-FR",  # date inputs show jj/mm/aaaa (Windows, macOS)
+]
+# Linux Chromium ignores --lang and takes its UI locale from LANGUAGE; it needs the French
+# locale pack (Debian: chromium-l10n, which scripts/test.sh installs).
+CHROMIUM_ENV = {"LANGUAGE": "fr"}
 DEMO_SIZE = 300
 
 
@@ -72,7 +80,10 @@ def browser() -> Iterator[object]:
     executable = _chromium_path()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            env={**os.environ, **CHROMIUM_ENV},
         )
         yield chromium
         chromium.close()

@@ -140,3 +140,27 @@ def test_a_pickled_or_copied_frames_starts_with_an_empty_memo():
         assert len(twin._memo) == 0
         assert twin.people.equals(frames.people)
         assert taux_orientation(twin, **JUNE).value == 50.0
+
+
+def test_dated_entries_are_bounded_in_bytes_not_only_in_number(monkeypatch):
+    import metrics.memo as memo_module
+
+    frames = _frames([1, 2])
+    memo = frames._memo
+    # A 1,000,000-row Int64 table weighs 8,000,000 bytes (8 bytes a value).
+    big = pl.DataFrame({"x": pl.Series(range(1_000_000), dtype=pl.Int64)})
+    assert memo_module.estimated_bytes(big) == 8_000_000
+    # Inside a tuple: the table plus the nominal 1,024 bytes of the tuple itself.
+    assert memo_module.estimated_bytes((big, 3)) == 8_000_000 + memo_module.SMALL_VALUE_BYTES
+    monkeypatch.setattr(memo_module, "DATED_BUDGET_BYTES", 20_000_000)
+    for number in range(5):
+        frames.derived(("big", number), lambda: big, dated=True)
+    # 2 tables = 16 MB fit in 20 MB, a third does not: only the 2 newest stay.
+    assert [key for key in memo._dated] == [("big", 3), ("big", 4)]
+    assert memo.dated_bytes == 16_000_000
+    # Small values are not pushed out by number below DATED_CAPACITY: 100 of them all stay
+    # (100 KiB), with at most the two big tables evicted to make room.
+    for number in range(100):
+        frames.derived(("small", number), lambda n=number: n, dated=True)
+    assert sum(1 for key in memo._dated if key[0] == "small") == 100
+    assert memo.dated_bytes <= 20_000_000

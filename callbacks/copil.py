@@ -5,6 +5,11 @@ checked (403 otherwise), the territory resolved through the user's scope,
 figures published for the audience (small counts hidden for copil and
 national). A filter or territory the page cannot show displays its French
 message in place of the content.
+
+Outputs are kept in the app's view cache (callbacks/view_cache.py), keyed by
+the context and the callback's inputs: a period already shown costs no
+computation. The feuille de route is read from the database on every call
+(an edit shows at once), so it stays outside the cached part.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dash import Input, Output, html, no_update
 
 from callbacks import copil_data
 from callbacks.context import PageContext, PageError, page_context
+from callbacks.view_cache import cached_view
 from layouts import ids
 from layouts.copil import BREAKDOWN_CODES, BREAKDOWN_DIMENSIONS, HEADLINE_CODES, is_dossier
 from layouts.copil_views import (
@@ -69,13 +75,19 @@ def register(app: dash.Dash) -> None:
             ctx = page_context(search, MODULE)
         except PageError as error:
             return [], [_error(error)], [], []
-        funnel_height = DOSSIER_FUNNEL_HEIGHT if is_dossier(search) else 480
-        return (
-            heading(ctx),
-            cards_view(copil_data.headline_cards(ctx), ctx.threshold),
-            funnel_view(copil_data.funnel(ctx), ctx.threshold, funnel_height),
-            roadmap_view(copil_data.roadmap(ctx)),
+        dossier = is_dossier(search)
+        funnel_height = DOSSIER_FUNNEL_HEIGHT if dossier else 480
+        heading_, cards, funnel = cached_view(
+            ctx,
+            "copil.overview",
+            (dossier,),
+            lambda: (
+                heading(ctx),
+                cards_view(copil_data.headline_cards(ctx), ctx.threshold),
+                funnel_view(copil_data.funnel(ctx), ctx.threshold, funnel_height),
+            ),
         )
+        return heading_, cards, funnel, roadmap_view(copil_data.roadmap(ctx))
 
     @app.callback(
         Output(ids.COPIL_TRAJECTORY, "children"),
@@ -89,7 +101,12 @@ def register(app: dash.Dash) -> None:
             return [_error(error)]
         if code not in HEADLINE_CODES:
             return no_update
-        return trajectory_view(copil_data.trajectory(ctx, code), ctx.threshold)
+        return cached_view(
+            ctx,
+            "copil.trajectory",
+            (code,),
+            lambda: trajectory_view(copil_data.trajectory(ctx, code), ctx.threshold),
+        )
 
     @app.callback(
         Output(ids.COPIL_SPLITS, "children"),
@@ -101,8 +118,16 @@ def register(app: dash.Dash) -> None:
             ctx = page_context(search, MODULE)
         except PageError as error:
             return [_error(error)]
-        results = copil_data.splits(ctx, "flux" if scope == "flux" else "stock")
-        return [split_view(result, ctx.threshold) for result in results.values()]
+        kind = "flux" if scope == "flux" else "stock"
+        return cached_view(
+            ctx,
+            "copil.splits",
+            (kind,),
+            lambda: [
+                split_view(result, ctx.threshold)
+                for result in copil_data.splits(ctx, kind).values()
+            ],
+        )
 
     @app.callback(
         Output(ids.COPIL_BREAKDOWN, "children"),
@@ -117,7 +142,14 @@ def register(app: dash.Dash) -> None:
             return [_error(error)]
         if code not in BREAKDOWN_CODES or dimension not in DIMENSION_VALUES:
             return no_update
-        return breakdown_view(copil_data.breakdown(ctx, code, dimension), dimension, ctx.threshold)
+        return cached_view(
+            ctx,
+            "copil.breakdown",
+            (code, dimension),
+            lambda: breakdown_view(
+                copil_data.breakdown(ctx, code, dimension), dimension, ctx.threshold
+            ),
+        )
 
     @app.callback(
         Output(ids.COPIL_DOSSIER_TRAJECTORIES, "children"),
@@ -128,7 +160,7 @@ def register(app: dash.Dash) -> None:
             ctx = page_context(search, MODULE)
         except PageError as error:
             return [_error(error)]
-        return dossier_trajectories(ctx)
+        return cached_view(ctx, "copil.dossier_trajectories", (), lambda: dossier_trajectories(ctx))
 
     app.clientside_callback(
         "function(clicks) { if (clicks) { window.print(); } "

@@ -13,20 +13,26 @@ dashboard/indicator_service.py (the page never asks for an as_of):
   force at that earlier day.
 The previous period has the same number of months and ends the month before
 (callbacks/copil_periods.py).
+
+Results are memoised per facts version (`memoised`: the territory, the
+facts' version and every argument are in the key): a period's indicators
+computed for one callback (the cards' previous period, the page then the
+PDF) are not computed again, and the funnel's counts serve every audience
+(disclosure is applied after).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from callbacks.context import PageContext
 from callbacks.copil_periods import months_label, previous_months, quarter_spans, series_months
+from callbacks.view_cache import ViewCache
 from dashboard.indicator_service import STOCK_CODES, compute_indicators
 from dashboard.roadmap import load_roadmap
 from dashboard.state import open_session
@@ -37,8 +43,12 @@ from metrics.result import IndicatorResult
 from metrics.roadmap_status import RoadmapStatusReport, roadmap_status
 from metrics.trajectory import path
 
+T = TypeVar("T")
+
 CACHE_KEY = "copil_trajectories"  # the TrajectoryCache, in the Flask server's extensions
 MAX_CACHED_TRAJECTORIES = 64
+RESULTS_KEY = "copil_results"  # memoised results (indicators, funnels), in the same place
+MAX_CACHED_RESULTS = 128
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,34 @@ def published(
     last: str,
     by: str | None = None,
     scope: str | None = None,
+    memo: bool = True,
 ) -> dict[str, IndicatorResult]:
-    """The indicators of the months [first, last] for this audience (dates: module docstring)."""
+    """The indicators of the months [first, last] for this audience (dates: module docstring).
+
+    Memoised unless `memo` is false (a trajectory's many points: their cache is the chart's).
+    """
     request = ctx.request(
         month_from=first, month_to=last, as_of=None, codes=codes, by=by, scope=scope
     )
-    return {r.code: r for r in compute_indicators(ctx.facts, request, ctx.threshold)}
+
+    def compute() -> dict[str, IndicatorResult]:
+        return {r.code: r for r in compute_indicators(ctx.facts, request, ctx.threshold)}
+
+    if not memo:
+        return compute()
+    key = ("published", tuple(codes), first, last, by, scope, ctx.threshold, ctx.as_of)
+    return dict(memoised(ctx, key, compute))  # a copy: the memoised dict stays as built
+
+
+def memoised(ctx: PageContext, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """`build()` once per territory and facts version for `key` (every other argument).
+
+    The memo belongs to the app; outside one (a script, a pure test) `build()` is called.
+    """
+    if not has_app_context():
+        return build()
+    cache = current_app.extensions.setdefault(RESULTS_KEY, ViewCache(MAX_CACHED_RESULTS))
+    return cache.get((ctx.facts.territory_id, ctx.facts.version, *key), build)
 
 
 def headline_cards(ctx: PageContext) -> list[Card]:
@@ -100,7 +132,7 @@ def headline_cards(ctx: PageContext) -> list[Card]:
     return [Card(current[code], previous.get(code), label) for code in HEADLINE_CODES]
 
 
-class TrajectoryCache:
+class TrajectoryCache(ViewCache):
     """Trajectories already computed, by everything they depend on; bounded, one per app.
 
     A trajectory does not depend on the period the page shows, only on the
@@ -110,21 +142,7 @@ class TrajectoryCache:
     """
 
     def __init__(self, size: int = MAX_CACHED_TRAJECTORIES) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple, Trajectory] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, build: Callable[[], Trajectory]) -> Trajectory:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
+        super().__init__(size)
 
 
 def trajectory(ctx: PageContext, code: str) -> Trajectory:
@@ -140,7 +158,7 @@ def mostly_hidden(points: list[SeriesPoint]) -> bool:
 
 
 def _point(ctx: PageContext, code: str, first: str, last: str) -> SeriesPoint:
-    result = published(ctx, [code], first, last)[code]
+    result = published(ctx, [code], first, last, memo=False)[code]
     label = month_label(first) if first == last else months_label(first, last)
     return SeriesPoint(last, month_end(last), result.value, result.suppressed, label)
 
@@ -160,12 +178,17 @@ def _trajectory(ctx: PageContext, code: str) -> Trajectory:
 def funnel(ctx: PageContext) -> Funnel:
     """The path of the period's new entrants at as_of, disclosed for aggregate roles."""
     start = dt.date.fromisoformat(ctx.filters.month_from + "-01")
-    found = path_funnel(
-        ctx.facts.frames,
-        period_start=start,
-        period_end=month_end(ctx.filters.month_to),
-        as_of=ctx.as_of,
-        params=ctx.facts.params,
+    end = month_end(ctx.filters.month_to)
+    found = memoised(
+        ctx,
+        ("funnel", start, end, ctx.as_of),  # the params belong to the facts' version
+        lambda: path_funnel(
+            ctx.facts.frames,
+            period_start=start,
+            period_end=end,
+            as_of=ctx.as_of,
+            params=ctx.facts.params,
+        ),
     )
     return found if ctx.threshold is None else disclose_funnel(found, ctx.threshold)
 

@@ -4,13 +4,19 @@ Large type and DSFR colours for a meeting room; French axis titles and
 number separators. A hidden figure is never drawn as a number: a suppressed
 month is a gap in the line, a suppressed bar has no height and reads
 "secret statistique" (hover text included).
+
+Figures are plain dicts (`{"data": [...], "layout": {...}}`, what `dcc.Graph`
+sends to plotly.js) rather than `go.Figure` objects: the objects validate
+every property on every call, which cost most of a callback's time. The
+layout carries plotly's default template, as a `go.Figure` would, so the
+charts look the same. The PDF draws its own charts (layouts/copil_pdf_charts.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
+import plotly.io as pio
 
 from layouts.copil_format import (
     category_label,
@@ -25,6 +31,8 @@ from metrics.roadmap_status import RoadmapStatus, RoadmapStatusReport
 
 if TYPE_CHECKING:  # the data module imports the page context; figures need only its shape
     from callbacks.copil_data import SeriesPoint, Trajectory
+
+Figure = dict[str, Any]  # {"data": [trace, ...], "layout": {...}}, as plotly.js reads it
 
 BLEU_FRANCE = "#000091"
 BLEU_CLAIR = "#cacafb"
@@ -41,9 +49,28 @@ ROADMAP_COLOURS = {
     RoadmapStatus.CONTINU: "#6a6af4",
     RoadmapStatus.A_PRECISER: "#cecece",
 }
+# The template a go.Figure would carry, serialised once; shared by every figure (never mutated).
+TEMPLATE = pio.templates[pio.templates.default].to_plotly_json()
 
 
-def _layout(figure: go.Figure, height: int, **extra: Any) -> go.Figure:
+def merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`base` updated with `changes`, nested dicts merged key by key (as `update_layout` does)."""
+    result = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _layout(
+    height: int,
+    xaxis: dict[str, Any] | None = None,
+    yaxis: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The shared look, then `extra` (a `margin` or `legend` given replaces the default's)."""
     settings: dict[str, Any] = {
         "height": height,
         "separators": ", ",
@@ -57,10 +84,19 @@ def _layout(figure: go.Figure, height: int, **extra: Any) -> go.Figure:
         # Bar labels keep a readable size instead of shrinking to the bar.
         "uniformtext": {"minsize": 13, "mode": "show"},
     }
-    figure.update_layout(**{**settings, **extra})
-    figure.update_xaxes(showgrid=False, linecolor="#929292")
-    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#929292")
-    return figure
+    layout = {"template": TEMPLATE, **settings, **extra}
+    layout["xaxis"] = {"showgrid": False, "linecolor": "#929292", **(xaxis or {})}
+    layout["yaxis"] = {
+        "gridcolor": "#e5e5e5",
+        "zeroline": True,
+        "zerolinecolor": "#929292",
+        **(yaxis or {}),
+    }
+    return layout
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"title": {"text": text}}
 
 
 def point_label(point: SeriesPoint) -> str:
@@ -70,53 +106,56 @@ def point_label(point: SeriesPoint) -> str:
 
 def trajectory_figure(
     trajectory: Trajectory, unit: str, threshold: int | None, height: int = 420
-) -> go.Figure:
+) -> Figure:
     """Actual value per month (gaps where hidden or empty) and the target path."""
-    days = [point.day for point in trajectory.points]
-    values = [None if point.suppressed else point.value for point in trajectory.points]
     hover = [
         f"{point_label(point)} : "
         + (secret_text(threshold) if point.suppressed else format_value(point.value, unit))
         for point in trajectory.points
     ]
-    figure = go.Figure(
-        go.Scatter(
-            x=days,
-            y=values,
-            name="Réalisé (valeur du trimestre)"
+    data = [
+        {
+            "type": "scatter",
+            "x": [point.day.isoformat() for point in trajectory.points],
+            "y": [None if point.suppressed else point.value for point in trajectory.points],
+            "name": "Réalisé (valeur du trimestre)"
             if trajectory.by_quarter
             else "Réalisé (valeur du mois)",
-            mode="lines+markers",
-            line={"color": BLEU_FRANCE, "width": 3},
-            marker={"size": 8},
-            connectgaps=False,
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    )
+            "mode": "lines+markers",
+            "line": {"color": BLEU_FRANCE, "width": 3},
+            "marker": {"size": 8},
+            "connectgaps": False,
+            "customdata": hover,
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+    ]
     if trajectory.path:
-        figure.add_trace(
-            go.Scatter(
-                x=[day for day, _ in trajectory.path],
-                y=[target for _, target in trajectory.path],
-                name="Trajectoire cible",
-                mode="lines+markers",
-                line={"color": "#b34000", "width": 3, "dash": "dash"},
-                marker={"symbol": "diamond", "size": 9},
-                customdata=[
+        data.append(
+            {
+                "type": "scatter",
+                "x": [day.isoformat() for day, _ in trajectory.path],
+                "y": [target for _, target in trajectory.path],
+                "name": "Trajectoire cible",
+                "mode": "lines+markers",
+                "line": {"color": "#b34000", "width": 3, "dash": "dash"},
+                "marker": {"symbol": "diamond", "size": 9},
+                "customdata": [
                     f"Cible au {day.strftime('%d/%m/%Y')} : {format_value(target, unit)}"
                     for day, target in trajectory.path
                 ],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
         )
-    _layout(
-        figure, height, yaxis_title=AXIS_TITLES[unit], margin={"l": 60, "r": 30, "t": 40, "b": 40}
-    )
-    figure.update_xaxes(tickformat="%m/%Y")
+    yaxis = _title(AXIS_TITLES[unit])
     if unit == "%":
-        figure.update_yaxes(rangemode="tozero", ticksuffix=" %")
-    return figure
+        yaxis.update(rangemode="tozero", ticksuffix=" %")
+    layout = _layout(
+        height,
+        xaxis={"tickformat": "%m/%Y"},
+        yaxis=yaxis,
+        margin={"l": 60, "r": 30, "t": 40, "b": 40},
+    )
+    return {"data": data, "layout": layout}
 
 
 def _count_text(count: int | None, threshold: int | None, share: float | None = None) -> str:
@@ -126,46 +165,47 @@ def _count_text(count: int | None, threshold: int | None, share: float | None = 
     return text if share is None else f"{text} ({format_number(share)} %)"
 
 
-def funnel_figure(funnel: Funnel, threshold: int | None, height: int = 480) -> go.Figure:
+def funnel_figure(funnel: Funnel, threshold: int | None, height: int = 480) -> Figure:
     """Horizontal bars, first step on top: the whole cohort behind, the full path in front."""
     labels = [step.label for step in funnel.steps]
-    reached = [step.reached or 0 for step in funnel.steps]
-    counts = [step.count or 0 for step in funnel.steps]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            y=labels,
-            x=reached,
-            orientation="h",
-            name="Toute la cohorte (étape atteinte)",
-            marker_color=BLEU_CLAIR,
-            width=0.8,
-            hovertext=[_count_text(step.reached, threshold) for step in funnel.steps],
-            hovertemplate="%{y} : %{hovertext}<extra>Toute la cohorte</extra>",
-        )
+    data = [
+        {
+            "type": "bar",
+            "y": labels,
+            "x": [step.reached or 0 for step in funnel.steps],
+            "orientation": "h",
+            "name": "Toute la cohorte (étape atteinte)",
+            "marker": {"color": BLEU_CLAIR},
+            "width": 0.8,
+            "hovertext": [_count_text(step.reached, threshold) for step in funnel.steps],
+            "hovertemplate": "%{y} : %{hovertext}<extra>Toute la cohorte</extra>",
+        },
+        {
+            "type": "bar",
+            "y": labels,
+            "x": [step.count or 0 for step in funnel.steps],
+            "orientation": "h",
+            "name": "Sur le parcours complet",
+            "marker": {"color": BLEU_FRANCE},
+            "width": 0.45,
+            "text": [_count_text(s.count, threshold, funnel.share(s)) for s in funnel.steps],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertext": [_count_text(step.count, threshold) for step in funnel.steps],
+            "hovertemplate": "%{y} : %{hovertext}<extra>Sur le parcours</extra>",
+        },
+    ]
+    layout = _layout(
+        height,
+        xaxis=_title("Personnes"),
+        yaxis={"autorange": "reversed", "automargin": True},
+        barmode="overlay",
+        margin={"l": 20, "r": 160, "t": 40, "b": 50},
     )
-    figure.add_trace(
-        go.Bar(
-            y=labels,
-            x=counts,
-            orientation="h",
-            name="Sur le parcours complet",
-            marker_color=BLEU_FRANCE,
-            width=0.45,
-            text=[_count_text(s.count, threshold, funnel.share(s)) for s in funnel.steps],
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=[_count_text(step.count, threshold) for step in funnel.steps],
-            hovertemplate="%{y} : %{hovertext}<extra>Sur le parcours</extra>",
-        )
-    )
-    _layout(figure, height, barmode="overlay", xaxis_title="Personnes")
-    figure.update_layout(margin={"l": 20, "r": 160, "t": 40, "b": 50})
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    return figure
+    return {"data": data, "layout": layout}
 
 
-def split_figure(result: IndicatorResult, threshold: int | None) -> go.Figure:
+def split_figure(result: IndicatorResult, threshold: int | None) -> Figure:
     """People per category of a split (`{"count", "share"}` cells), one bar per line."""
     cells = result.breakdown or {}
     keys = list(cells)
@@ -175,30 +215,28 @@ def split_figure(result: IndicatorResult, threshold: int | None) -> go.Figure:
         else _count_text(cells[key]["count"], threshold, cells[key]["share"])
         for key in keys
     ]
-    figure = go.Figure(
-        go.Bar(
-            y=[category_label(key) for key in keys],
-            x=[cells[key].get("count") or 0 for key in keys],
-            orientation="h",
-            marker_color=BLEU_FRANCE,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=texts,
-            hovertemplate="%{y} : %{hovertext}<extra></extra>",
-        )
-    )
-    _layout(
-        figure,
+    bar = {
+        "type": "bar",
+        "y": [category_label(key) for key in keys],
+        "x": [cells[key].get("count") or 0 for key in keys],
+        "orientation": "h",
+        "marker": {"color": BLEU_FRANCE},
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": texts,
+        "hovertemplate": "%{y} : %{hovertext}<extra></extra>",
+    }
+    layout = _layout(
         90 + 44 * len(keys),
-        xaxis_title="Personnes",
+        xaxis=_title("Personnes"),
+        yaxis={"autorange": "reversed", "automargin": True},
         margin={"l": 20, "r": 150, "t": 10, "b": 60},
     )
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    return figure
+    return {"data": [bar], "layout": layout}
 
 
-def breakdown_figure(result: IndicatorResult, dimension: str, threshold: int | None) -> go.Figure:
+def breakdown_figure(result: IndicatorResult, dimension: str, threshold: int | None) -> Figure:
     """One bar per category: the rate, with its numerator and denominator as text."""
     cells = result.breakdown or {}
     keys = list(cells)
@@ -214,51 +252,49 @@ def breakdown_figure(result: IndicatorResult, dimension: str, threshold: int | N
                 f"{format_value(cell['value'], result.unit)} "
                 f"({format_number(cell['numerator'], 0)} / {format_number(cell['denominator'], 0)})"
             )
-    figure = go.Figure(
-        go.Bar(
-            x=[category_label(key, dimension) for key in keys],
-            # A hidden cell is a bar of no height that reads "secret statistique".
-            y=[
-                0 if cell.get("suppressed") else (cell.get("value") or 0) for cell in cells.values()
-            ],
-            marker_color=BLEU_FRANCE,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=texts,
-            hovertemplate="%{x} : %{hovertext}<extra></extra>",
-        )
-    )
-    _layout(
-        figure,
-        420,
-        yaxis_title=AXIS_TITLES[result.unit],
-        margin={"l": 60, "r": 20, "t": 40, "b": 100},
-    )
+    bar = {
+        "type": "bar",
+        "x": [category_label(key, dimension) for key in keys],
+        # A hidden cell is a bar of no height that reads "secret statistique".
+        "y": [0 if cell.get("suppressed") else (cell.get("value") or 0) for cell in cells.values()],
+        "marker": {"color": BLEU_FRANCE},
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": texts,
+        "hovertemplate": "%{x} : %{hovertext}<extra></extra>",
+    }
+    yaxis = _title(AXIS_TITLES[result.unit])
     if result.unit == "%":
-        figure.update_yaxes(range=[0, 115], ticksuffix=" %")
-    return figure
+        yaxis.update(range=[0, 115], ticksuffix=" %")
+    layout = _layout(420, yaxis=yaxis, margin={"l": 60, "r": 20, "t": 40, "b": 100})
+    return {"data": [bar], "layout": layout}
 
 
-def roadmap_figure(report: RoadmapStatusReport) -> go.Figure:
+def roadmap_figure(report: RoadmapStatusReport) -> Figure:
     """Actions per axis, stacked by status (abandoned ones left out)."""
     axes = list(report.by_axis)
-    figure = go.Figure()
+    data = []
     for status, colour in ROADMAP_COLOURS.items():
         counts = [report.by_axis[axis].counts[status] for axis in axes]
         if not any(counts):
             continue
-        figure.add_trace(
-            go.Bar(
-                y=axes,
-                x=counts,
-                orientation="h",
-                name=status.label,
-                marker_color=colour,
-                hovertemplate="%{y} : %{x} action(s)<extra>" + status.label + "</extra>",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "y": axes,
+                "x": counts,
+                "orientation": "h",
+                "name": status.label,
+                "marker": {"color": colour},
+                "hovertemplate": "%{y} : %{x} action(s)<extra>" + status.label + "</extra>",
+            }
         )
-    _layout(figure, 120 + 48 * max(len(axes), 1), barmode="stack", xaxis_title="Actions")
-    figure.update_layout(legend={"traceorder": "normal"}, margin={"t": 40})
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    return figure
+    base = _layout(
+        120 + 48 * max(len(axes), 1),
+        xaxis=_title("Actions"),
+        yaxis={"autorange": "reversed", "automargin": True},
+        barmode="stack",
+    )
+    layout = merged(base, {"legend": {"traceorder": "normal"}, "margin": {"t": 40}})
+    return {"data": data, "layout": layout}

@@ -15,6 +15,7 @@ from layouts import ids
 from layouts.copil_definitions import definition_link
 from layouts.copil_figures import (
     GRAPH_CONFIG,
+    Figure,
     breakdown_figure,
     funnel_figure,
     point_label,
@@ -40,8 +41,6 @@ from metrics.result import IndicatorResult
 from metrics.roadmap_status import RoadmapStatus, RoadmapStatusReport
 
 if TYPE_CHECKING:
-    import plotly.graph_objects as go
-
     from callbacks.copil_data import Card, Trajectory
 
 HIDDEN_MONTHS_LISTED = 6
@@ -59,8 +58,8 @@ def message(text: str) -> html.P:
     return html.P(text, className="empty", role="status")
 
 
-def graph(figure: go.Figure, label: str) -> html.Div:
-    """A plotly figure in a labelled region (screen readers read the label and the tables)."""
+def graph(figure: Figure, label: str) -> html.Div:
+    """A plotly figure (dict) in a labelled region (screen readers read the label, the tables)."""
     return html.Div(
         dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="copil-graph"),
         role="figure",

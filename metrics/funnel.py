@@ -137,11 +137,24 @@ def _dated_hits(cohort: pl.DataFrame, events: pl.DataFrame, day: str, as_of: dt.
 
 
 def _appointments(frames: Frames) -> pl.DataFrame:
-    return (
-        with_positions(frames, "appointments")
-        .filter(pl.col("kind").is_in(FIRST_KINDS))
-        .with_columns(day=pl.col("scheduled_at").dt.date())
-        .with_columns(invited=pl.coalesce(pl.col("invited_on"), pl.col("day")))
+    """First appointments with their day and invitation day (memoised: no date involved)."""
+
+    def build() -> pl.DataFrame:
+        return (
+            with_positions(frames, "appointments")
+            .filter(pl.col("kind").is_in(FIRST_KINDS))
+            .with_columns(day=pl.col("scheduled_at").dt.date())
+            .with_columns(invited=pl.coalesce(pl.col("invited_on"), pl.col("day")))
+        )
+
+    return frames.derived(("funnel_appointments",), build)
+
+
+def _weekly_hours(frames: Frames) -> pl.DataFrame:
+    """Activity hours by person position and week (memoised: no date involved)."""
+    return frames.derived(
+        ("funnel_weekly_hours",),
+        lambda: with_positions(frames, "activity_hours").select(POSITION, "week_start", "hours"),
     )
 
 
@@ -158,7 +171,7 @@ def _intensive(frames: Frames, cohort: pl.DataFrame, as_of: dt.date, params: Par
     rows = (
         cohort.select(POSITION, first_week.alias("first_week"))
         .join(
-            with_positions(frames, "activity_hours").select(POSITION, "week_start", "hours"),
+            _weekly_hours(frames),
             on=POSITION,
             how="inner",
         )

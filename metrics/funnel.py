@@ -158,36 +158,43 @@ def _weekly_hours(frames: Frames) -> pl.DataFrame:
     )
 
 
+def _intensive_windows(frames: Frames, params: Params) -> pl.DataFrame:
+    """Every window of 4 consecutive weeks with at least 4 x 15 hours, by person position
+    (memoised: no date involved). Each row of hours is spread over the 4 windows it
+    belongs to (those ending on its week and the 3 weeks after)."""
+
+    def build() -> pl.DataFrame:
+        shifts = pl.DataFrame({"shift": [7 * week for week in range(WEEKS)]})
+        return (
+            _weekly_hours(frames)
+            .join(shifts, how="cross")
+            .with_columns(window_end=pl.col("week_start") + pl.duration(days=pl.col("shift")))
+            .group_by(POSITION, "window_end")
+            .agg(pl.col("hours").sum().round(HOURS_DECIMALS).alias("total"))
+            .filter(pl.col("total") >= WEEKS * params.intensive_hours)
+            .select(POSITION, "window_end")
+        )
+
+    return frames.derived(("funnel_intensive_windows", params.intensive_hours), build)
+
+
 def _intensive(frames: Frames, cohort: pl.DataFrame, as_of: dt.date, params: Params) -> pl.Series:
     """Cohort rows with 4 consecutive complete weeks of at least 4 x 15 hours since entry.
 
-    Each row of hours is spread over the 4 windows it belongs to (those ending
-    on its week and the 3 weeks after); a window is kept when its first week is
-    on or after the Monday of D's week and its last week is complete at as_of.
+    A window (`_intensive_windows`) is kept when its first week is on or after
+    the Monday of D's week and its last week is complete at as_of; its hours
+    then all fall in those weeks, so the sums can be made once for every date.
     """
     _, last_week = measured_weeks(as_of)
     span = dt.timedelta(days=7 * (WEEKS - 1))
     first_week = pl.col("entry_on") - pl.duration(days=pl.col("entry_on").dt.weekday() - 1)
-    rows = (
-        cohort.select(POSITION, first_week.alias("first_week"))
-        .join(
-            _weekly_hours(frames),
-            on=POSITION,
-            how="inner",
-        )
-        .filter(pl.col("week_start").is_between(pl.col("first_week"), pl.lit(last_week)))
-    )
-    shifts = pl.DataFrame({"shift": [7 * week for week in range(WEEKS)]})
     windows = (
-        rows.join(shifts, how="cross")
-        .with_columns(window_end=pl.col("week_start") + pl.duration(days=pl.col("shift")))
+        cohort.select(POSITION, first_week.alias("first_week"))
+        .join(_intensive_windows(frames, params), on=POSITION, how="inner")
         .filter(
             (pl.col("window_end") <= last_week)
             & (pl.col("window_end") - span >= pl.col("first_week"))
         )
-        .group_by(POSITION, "window_end")
-        .agg(pl.col("hours").sum().round(HOURS_DECIMALS).alias("total"))
-        .filter(pl.col("total") >= WEEKS * params.intensive_hours)
     )
     return cohort[POSITION].is_in(windows[POSITION].implode())
 

@@ -440,6 +440,78 @@ def _ratio(slow: float, fast: float) -> str:
     return f"{slow / fast:,.1f}×".replace(",", " ") if fast > 0 else "n/a"
 
 
+def _at(found: dict, where: str | int) -> object:
+    """One size's measure by its dotted path ("engine.runs.full"); an int stands for itself."""
+    if isinstance(where, int):
+        return where
+    value: object = found
+    for key in where.split("."):
+        value = value[key]  # type: ignore[index]
+    return value
+
+
+# The table's rows: (label, format, its arguments as paths into one size's measures).
+# A row reading "sql." needs PostgreSQL. Timings end with their run count ([n] in the table).
+MEASURE_ROWS: tuple[tuple[str, Callable[..., str], tuple[str | int, ...]], ...] = (
+    ("bénéficiaires par territoire (export)", _number, ("per_territory",)),
+    ("lignes : droits", _number, ("generate.rows.rights",)),
+    ("lignes : orientations", _number, ("generate.rows.orientations",)),
+    ("lignes : rendez-vous", _number, ("generate.rows.appointments",)),
+    ("lignes : contrats", _number, ("generate.rows.contracts",)),
+    ("lignes : heures d'activité", _number, ("generate.rows.activity_hours",)),
+    ("génération des tables", _s, ("generate.generate_s",)),
+    ("découpage en territoires (polars)", _s, ("generate.split_s",)),
+    ("moteur : lecture + validation des Frames", _s, ("engine.load_s",)),
+    ("moteur : ensemble complet, à froid", _ms, ("engine.full_cold_s", "engine.runs.full")),
+    ("moteur : ensemble complet, à chaud (mémo)", _ms, ("engine.full_warm_s", "engine.runs.full")),
+    (
+        "moteur : taux_orientes_15j par site, à froid",
+        _ms,
+        ("engine.breakdown_cold_s", "engine.runs.breakdown"),
+    ),
+    (
+        "moteur : taux_orientes_15j par site, à chaud",
+        _ms,
+        ("engine.breakdown_warm_s", "engine.runs.breakdown"),
+    ),
+    ("pandas : ensemble complet", _ms, ("pandas.full_s", "pandas.runs.full")),
+    ("pandas : taux_orientes_15j par site", _ms, ("pandas.breakdown_s", "pandas.runs.breakdown")),
+    ("SQL : ensemble complet", _ms, ("sql.full_s", "sql.runs.full")),
+    ("SQL : taux_orientes_15j par site", _ms, ("sql.breakdown_s", "sql.runs.breakdown")),
+    ("ensemble : pandas / moteur à froid", _ratio, ("pandas.full_s", "engine.full_cold_s")),
+    ("ensemble : pandas / moteur à chaud", _ratio, ("pandas.full_s", "engine.full_warm_s")),
+    ("ensemble : SQL / moteur à froid", _ratio, ("sql.full_s", "engine.full_cold_s")),
+    ("ensemble : SQL / moteur à chaud", _ratio, ("sql.full_s", "engine.full_warm_s")),
+    (
+        "export 100 territoires : moteur à froid",
+        _s,
+        ("export.export_cold_s", ENGINE_RUNS["export"]),
+    ),
+    ("export : moteur à chaud (mémo)", _s, ("export.export_warm_s", ENGINE_RUNS["export"])),
+    ("export : pandas", _s, ("pandas_export.export_s", "pandas.runs.export")),
+    ("export : SQL (une requête groupée)", _s, ("sql.export_s", "sql.runs.export")),
+    (
+        "export : pandas / moteur à froid",
+        _ratio,
+        ("pandas_export.export_s", "export.export_cold_s"),
+    ),
+    ("export : SQL / moteur à froid", _ratio, ("sql.export_s", "export.export_cold_s")),
+    ("SQL : COPY + index + ANALYZE", _s, ("sql.load_s",)),
+    ("mémoire max : génération", _mib, ("generate.peak_mib",)),
+    ("tables en mémoire (polars)", _mib, ("engine.frames_mib",)),
+    ("mémoire max : moteur, un territoire", _mib, ("engine.peak_mib",)),
+    ("mémoire max : moteur, export", _mib, ("export.peak_mib",)),
+    ("mémoire max : pandas, un territoire", _mib, ("pandas.peak_mib",)),
+    ("mémoire max : pandas, export", _mib, ("pandas_export.peak_mib",)),
+    ("mémoire max : client SQL (serveur non compté)", _mib, ("sql.peak_mib",)),
+    ("base PostgreSQL (pg_database_size)", _mib, ("sql.database_mib",)),
+)
+
+
+def _reads_sql(paths: tuple[str | int, ...]) -> bool:
+    return any(isinstance(path, str) and path.startswith("sql.") for path in paths)
+
+
 def build_rows(sizes: list[int], measures: dict[int, dict], sql_label: str | None) -> list:
     """(label, {size: cell}) rows of the table."""
 
@@ -453,113 +525,13 @@ def build_rows(sizes: list[int], measures: dict[int, dict], sql_label: str | Non
                 cells[size] = cell(found)
         return label, cells
 
-    def count(name: str) -> Callable[[dict], str]:
-        return lambda m: _number(m["generate"]["rows"][name])
+    def measure(shown: Callable[..., str], paths: tuple[str | int, ...]):
+        return lambda m: shown(*(_at(m, path) for path in paths))
 
     return [
-        row("bénéficiaires par territoire (export)", lambda m: _number(m["per_territory"])),
-        row("lignes : droits", count("rights")),
-        row("lignes : orientations", count("orientations")),
-        row("lignes : rendez-vous", count("appointments")),
-        row("lignes : contrats", count("contracts")),
-        row("lignes : heures d'activité", count("activity_hours")),
-        row("génération des tables", lambda m: _s(m["generate"]["generate_s"])),
-        row("découpage en territoires (polars)", lambda m: _s(m["generate"]["split_s"])),
-        row("moteur : lecture + validation des Frames", lambda m: _s(m["engine"]["load_s"])),
-        row(
-            "moteur : ensemble complet, à froid",
-            lambda m: _ms(m["engine"]["full_cold_s"], m["engine"]["runs"]["full"]),
-        ),
-        row(
-            "moteur : ensemble complet, à chaud (mémo)",
-            lambda m: _ms(m["engine"]["full_warm_s"], m["engine"]["runs"]["full"]),
-        ),
-        row(
-            "moteur : taux_orientes_15j par site, à froid",
-            lambda m: _ms(m["engine"]["breakdown_cold_s"], m["engine"]["runs"]["breakdown"]),
-        ),
-        row(
-            "moteur : taux_orientes_15j par site, à chaud",
-            lambda m: _ms(m["engine"]["breakdown_warm_s"], m["engine"]["runs"]["breakdown"]),
-        ),
-        row(
-            "pandas : ensemble complet",
-            lambda m: _ms(m["pandas"]["full_s"], m["pandas"]["runs"]["full"]),
-        ),
-        row(
-            "pandas : taux_orientes_15j par site",
-            lambda m: _ms(m["pandas"]["breakdown_s"], m["pandas"]["runs"]["breakdown"]),
-        ),
-        row(
-            "SQL : ensemble complet",
-            lambda m: _ms(m["sql"]["full_s"], m["sql"]["runs"]["full"]),
-            True,
-        ),
-        row(
-            "SQL : taux_orientes_15j par site",
-            lambda m: _ms(m["sql"]["breakdown_s"], m["sql"]["runs"]["breakdown"]),
-            True,
-        ),
-        row(
-            "ensemble : pandas / moteur à froid",
-            lambda m: _ratio(m["pandas"]["full_s"], m["engine"]["full_cold_s"]),
-        ),
-        row(
-            "ensemble : pandas / moteur à chaud",
-            lambda m: _ratio(m["pandas"]["full_s"], m["engine"]["full_warm_s"]),
-        ),
-        row(
-            "ensemble : SQL / moteur à froid",
-            lambda m: _ratio(m["sql"]["full_s"], m["engine"]["full_cold_s"]),
-            True,
-        ),
-        row(
-            "ensemble : SQL / moteur à chaud",
-            lambda m: _ratio(m["sql"]["full_s"], m["engine"]["full_warm_s"]),
-            True,
-        ),
-        row(
-            "export 100 territoires : moteur à froid",
-            lambda m: _s(m["export"]["export_cold_s"], ENGINE_RUNS["export"]),
-        ),
-        row(
-            "export : moteur à chaud (mémo)",
-            lambda m: _s(m["export"]["export_warm_s"], ENGINE_RUNS["export"]),
-        ),
-        row(
-            "export : pandas",
-            lambda m: _s(m["pandas_export"]["export_s"], m["pandas"]["runs"]["export"]),
-        ),
-        row(
-            "export : SQL (une requête groupée)",
-            lambda m: _s(m["sql"]["export_s"], m["sql"]["runs"]["export"]),
-            True,
-        ),
-        row(
-            "export : pandas / moteur à froid",
-            lambda m: _ratio(m["pandas_export"]["export_s"], m["export"]["export_cold_s"]),
-        ),
-        row(
-            "export : SQL / moteur à froid",
-            lambda m: _ratio(m["sql"]["export_s"], m["export"]["export_cold_s"]),
-            True,
-        ),
-        row("SQL : COPY + index + ANALYZE", lambda m: _s(m["sql"]["load_s"]), True),
-        row("mémoire max : génération", lambda m: _mib(m["generate"]["peak_mib"])),
-        row("tables en mémoire (polars)", lambda m: _mib(m["engine"]["frames_mib"])),
-        row("mémoire max : moteur, un territoire", lambda m: _mib(m["engine"]["peak_mib"])),
-        row("mémoire max : moteur, export", lambda m: _mib(m["export"]["peak_mib"])),
-        row("mémoire max : pandas, un territoire", lambda m: _mib(m["pandas"]["peak_mib"])),
-        row("mémoire max : pandas, export", lambda m: _mib(m["pandas_export"]["peak_mib"])),
-        row(
-            "mémoire max : client SQL (serveur non compté)",
-            lambda m: _mib(m["sql"]["peak_mib"]),
-            True,
-        ),
-        row(
-            "base PostgreSQL (pg_database_size)",
-            lambda m: _mib(m["sql"]["database_mib"]),
-            True,
+        *(
+            row(label, measure(shown, paths), _reads_sql(paths))
+            for label, shown, paths in MEASURE_ROWS
         ),
         row("accord moteur = pandas", lambda m: "oui" if not m["pandas_lines"] else "NON"),
         row("accord moteur = SQL", lambda m: "oui" if not m["sql_lines"] else "NON", True),

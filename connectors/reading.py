@@ -2,8 +2,10 @@
 
 `open_table` checks a file (size, kind from its content, encoding, separator, zip bomb,
 header) and returns a `TableSource`; `iter_rows` then streams its data rows in bounded
-memory: CSV through the csv module over a text stream, xlsx through openpyxl in
-read-only mode (with defusedxml), xls through python-calamine (BIFF files are small).
+memory: CSV through the csv module over a text stream (connectors/csv_rows.py), xlsx
+through openpyxl in read-only mode (with defusedxml), xls through python-calamine (BIFF
+files are small; both in connectors/excel_rows.py). Cell values become text in
+connectors/table_cells.py.
 
 Each row is a dict header -> cell text, stripped, `None` when empty, never converted:
 - Excel dates and times become ISO text: "2024-03-15", "2024-03-15 09:30:00",
@@ -26,18 +28,15 @@ of the sheet's declared size for xlsx, its true size for xls).
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
-import datetime as dt
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-import python_calamine
 from openpyxl.utils import get_column_letter
 
+from connectors.csv_rows import csv_rows
+from connectors.excel_rows import grid_rows, open_xls, open_xlsx, resolve_sheet, worksheet_rows
 from connectors.sniffing import (
     FileRejectedError,
     check_text,
@@ -47,6 +46,7 @@ from connectors.sniffing import (
     human_size,
     sniff_kind,
 )
+from connectors.table_cells import Cells
 
 __all__ = [
     "EXTRA_KEY",
@@ -60,19 +60,7 @@ __all__ = [
 
 ROW_KEY = "__row__"
 EXTRA_KEY = "__extra__"
-NUL_REPLACEMENT = "\ufffd"
-MIDNIGHT = dt.time()
-HALF_SECOND = dt.timedelta(microseconds=500_000)
-DAMAGED_XLSX = "Le classeur Excel est endommagé ou illisible."
-DAMAGED_XLS = (
-    "Le classeur Excel (.xls) est illisible : il est peut-être protégé par un mot de passe "
-    "ou endommagé."
-)
 
-# openpyxl warns about features it drops (data validation, default styles): harmless here.
-warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-
-Cells = list[str | None]
 Headers = tuple[str, ...]
 
 
@@ -147,17 +135,17 @@ def open_table(
         encoding = detect_encoding(path)
         check_text(path, encoding)
         separator = detect_separator(path, encoding)
-        headers = _read_headers(_csv_rows(path, encoding, separator), kind, None)
+        headers = _read_headers(csv_rows(path, encoding, separator), kind, None)
     elif kind == "xlsx":
         check_xlsx(path, max_ratio=max_uncompressed_ratio, max_bytes=max_uncompressed_bytes)
-        with _open_xlsx(path) as workbook:  # loaded once: openpyxl may scan every sheet
+        with open_xlsx(path) as workbook:  # loaded once: openpyxl may scan every sheet
             names = [worksheet.title for worksheet in workbook.worksheets]
-            sheet_name = _resolve_sheet(names, sheet)
-            headers = _read_headers(_worksheet_rows(workbook[sheet_name]), kind, sheet_name)
+            sheet_name = resolve_sheet(names, sheet)
+            headers = _read_headers(worksheet_rows(workbook[sheet_name]), kind, sheet_name)
     else:
-        with _open_xls(path) as workbook:
-            sheet_name = _resolve_sheet(list(workbook.sheet_names), sheet)
-            headers = _read_headers(_grid_rows(workbook, sheet_name), kind, sheet_name)
+        with open_xls(path) as workbook:
+            sheet_name = resolve_sheet(list(workbook.sheet_names), sheet)
+            headers = _read_headers(grid_rows(workbook, sheet_name), kind, sheet_name)
     return TableSource(path, kind, encoding, separator, sheet_name, headers, size)
 
 
@@ -239,147 +227,16 @@ def _headers(cells: Cells, kind: str) -> Headers:
 def _records(source: TableSource, position: ReadPosition) -> Iterator[tuple[int, Cells]]:
     """(row number, cells) for every row of the file: each kind opens the file anew."""
     if source.kind == "csv":
-        yield from _csv_rows(
+        yield from csv_rows(
             source.path, source.encoding or "utf-8", source.separator or ";", position
         )
     elif source.kind == "xlsx":
-        with _open_xlsx(source.path) as workbook:
-            yield from _worksheet_rows(workbook[source.sheet], position)
+        with open_xlsx(source.path) as workbook:
+            yield from worksheet_rows(workbook[source.sheet], position)
     else:
-        with _open_xls(source.path) as workbook:
-            yield from _grid_rows(workbook, source.sheet or "", position)
+        with open_xls(source.path) as workbook:
+            yield from grid_rows(workbook, source.sheet or "", position)
 
 
 def _non_empty(rows: Iterator[tuple[int, Cells]]) -> Iterator[tuple[int, Cells]]:
     return ((number, cells) for number, cells in rows if any(cells))
-
-
-def _csv_rows(
-    path: Path, encoding: str, separator: str, position: ReadPosition | None = None
-) -> Iterator[tuple[int, Cells]]:
-    with path.open(encoding=encoding, errors="replace", newline="") as stream:
-        if position is not None:
-            # Bytes handed to the decoder (read ahead by at most one buffer).
-            position.probe = stream.buffer.tell
-        reader = csv.reader(stream, delimiter=separator)
-        end = 0
-        while True:
-            start = end + 1
-            try:
-                row = next(reader, None)
-            except csv.Error as exc:
-                raise FileRejectedError(
-                    f"Le fichier CSV est illisible à partir de la ligne {start} "
-                    "(cellule trop longue ou guillemets mal fermés)."
-                ) from exc
-            if row is None:
-                return
-            end = reader.line_num
-            yield start, [_text(cell) for cell in row]
-
-
-def _worksheet_rows(
-    worksheet: Any, position: ReadPosition | None = None
-) -> Iterator[tuple[int, Cells]]:
-    declared = worksheet.max_row  # the sheet's <dimension>, only good for a progress bar
-    if position is not None and isinstance(declared, int) and declared > 1:
-        position.total = declared
-    worksheet.reset_dimensions()  # some tools write a wrong <dimension>: trust the cells
-    rows = worksheet.iter_rows(values_only=True)
-    number = 0
-    while True:
-        try:
-            row = next(rows, None)
-        except Exception as exc:  # untrusted XML: any parser error means a damaged file
-            raise FileRejectedError(
-                f"Le classeur Excel est endommagé : la lecture s'arrête à la ligne {number + 1}."
-            ) from exc
-        if row is None:
-            return
-        number += 1
-        if position is not None:
-            position.done = number
-        yield number, [_cell_text(value) for value in row]
-
-
-def _grid_rows(
-    workbook: Any, sheet: str, position: ReadPosition | None = None
-) -> Iterator[tuple[int, Cells]]:
-    try:
-        # The whole grid from A1, so that row numbers and columns match Excel's.
-        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise FileRejectedError(DAMAGED_XLS) from exc
-    if position is not None:
-        position.total = len(rows)
-    for number, row in enumerate(rows, start=1):
-        if position is not None:
-            position.done = number
-        yield number, [_cell_text(value) for value in row]
-
-
-@contextlib.contextmanager
-def _open_xlsx(path: Path) -> Iterator[Any]:
-    # A file object, not the path: openpyxl refuses names not ending in .xlsx/.xlsm.
-    with path.open("rb") as stream:
-        try:
-            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types on a damaged archive
-            raise FileRejectedError(DAMAGED_XLSX) from exc
-        try:
-            yield workbook
-        finally:
-            workbook.close()
-
-
-@contextlib.contextmanager
-def _open_xls(path: Path) -> Iterator[Any]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise FileRejectedError(DAMAGED_XLS) from exc
-    try:
-        yield workbook
-    finally:
-        workbook.close()
-
-
-def _resolve_sheet(names: list[str], wanted: str | None) -> str:
-    if not names:
-        raise FileRejectedError("Le classeur ne contient aucune feuille de calcul.")
-    if wanted is None:
-        return names[0]
-    if wanted in names:
-        return wanted
-    close = [name for name in names if name.strip().casefold() == wanted.strip().casefold()]
-    if len(close) == 1:
-        return close[0]
-    raise FileRejectedError(
-        f"La feuille « {wanted} » n'existe pas dans ce classeur (feuilles : {', '.join(names)})."
-    )
-
-
-def _text(value: str) -> str | None:
-    return value.replace("\x00", NUL_REPLACEMENT).strip() or None
-
-
-def _cell_text(value: object) -> str | None:
-    """An Excel cell's value as the text a person reads (see the module docstring)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "VRAI" if value else "FAUX"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, dt.datetime):  # rounded to the second: Excel stores day fractions
-        value = (value + HALF_SECOND).replace(microsecond=0)
-        return value.date().isoformat() if value.time() == MIDNIGHT else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        moment = dt.datetime.combine(dt.date.min, value) + HALF_SECOND
-        return moment.time().replace(microsecond=0).isoformat()
-    if isinstance(value, dt.timedelta):
-        seconds = round(value.total_seconds())
-        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return _text(str(value))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.models import AuditLog
+
+if TYPE_CHECKING:  # dashboard.auth imports this module
+    from dashboard.auth import SessionUser
 
 JOURNAL_LIMIT = 200
 
@@ -35,6 +39,25 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_by(
+    session: Session,
+    actor: SessionUser,
+    action: str,
+    remote_addr: str | None,
+    **details: object,
+) -> AuditLog:
+    """`record` an act of a logged-in user: their id, login and territory, with `details`."""
+    return record(
+        session,
+        action,
+        user_id=actor.user_id,
+        login=actor.login,
+        territory_code=actor.territory_code,
+        remote_addr=remote_addr,
+        details=details,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.models import (
@@ -172,6 +172,13 @@ def quarantined_rows(db: Session, batch_id: int) -> list[QuarantinedRow]:
 # --- Imports and data quality page (layouts/imports.py) -------------------------------
 
 
+def _rows_of_source(db: Session, query: Select, source: str | None) -> list[dict[str, object]]:
+    """The rows of `query` (which joins ImportBatch) as dicts; only `source`'s when given."""
+    if source:
+        query = query.where(ImportBatch.source == source)
+    return [dict(row._mapping) for row in db.execute(query)]
+
+
 def import_history(
     db: Session, territory_id: int, source: str | None = None, limit: int = 50
 ) -> list[dict[str, object]]:
@@ -199,9 +206,7 @@ def import_history(
         .order_by(ImportBatch.id.desc())
         .limit(limit)
     )
-    if source:
-        query = query.where(ImportBatch.source == source)
-    return [dict(row._mapping) for row in db.execute(query)]
+    return _rows_of_source(db, query, source)
 
 
 def pending_quarantine(
@@ -228,9 +233,7 @@ def pending_quarantine(
         .order_by(ImportBatch.id.desc(), QuarantinedRow.row_number)
         .limit(limit)
     )
-    if source:
-        query = query.where(ImportBatch.source == source)
-    return [dict(row._mapping) for row in db.execute(query)]
+    return _rows_of_source(db, query, source)
 
 
 def source_freshness(db: Session, territory_id: int) -> dict[str, dict[str, object]]:

@@ -68,26 +68,34 @@ def load_roadmap(db: Session, territory_id: int) -> list[RoadmapItem]:
         .where(RoadmapAction.territory_id == territory_id)
         .order_by(RoadmapAction.id)
     ).all()
-    axis_rank: dict[str, int] = {}
-    for row in rows:
-        axis_rank.setdefault(row.axis, len(axis_rank))
-    items = [
-        RoadmapItem(
-            axis=row.axis,
-            target=row.operational_target,
-            action=row.action,
-            owners=tuple(row.owners or ()),
-            deadline_text=row.deadline_text,
-            start=row.start_on,
-            due=row.due_on,
-            continuous=bool(row.continuous),
-            milestones=tuple(str(step) for step in row.milestones or ()),
-            progress=row.progress.value if row.progress is not None else None,
-        )
-        for row in rows
-    ]
+    axis_rank = _axis_rank(rows)
+    items = [_roadmap_item(row) for row in rows]
     # sorted() is stable: within an axis, actions keep their id order.
     return sorted(items, key=lambda item: axis_rank[item.axis])
+
+
+def _axis_rank(rows: Sequence[Any]) -> dict[str, int]:
+    """Each axis's rank: the order in which it first appears in `rows` (sorted by id)."""
+    rank: dict[str, int] = {}
+    for row in rows:
+        rank.setdefault(row.axis, len(rank))
+    return rank
+
+
+def _roadmap_item(row: Any) -> RoadmapItem:
+    """A RoadmapItem from a RoadmapAction, or a row of its columns under the same names."""
+    return RoadmapItem(
+        axis=row.axis,
+        target=row.operational_target,
+        action=row.action,
+        owners=tuple(row.owners or ()),
+        deadline_text=row.deadline_text,
+        start=row.start_on,
+        due=row.due_on,
+        continuous=bool(row.continuous),
+        milestones=tuple(str(step) for step in row.milestones or ()),
+        progress=row.progress.value if row.progress is not None else None,
+    )
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -161,24 +169,11 @@ def load_actions(db: Session, territory_id: int) -> list[StoredAction]:
         .where(RoadmapAction.territory_id == territory_id)
         .order_by(RoadmapAction.id)
     ).all()
-    axis_rank: dict[str, int] = {}
-    for row in rows:
-        axis_rank.setdefault(row.axis, len(axis_rank))
+    axis_rank = _axis_rank(rows)
     actions = [
         StoredAction(
             id=row.id,
-            item=RoadmapItem(
-                axis=row.axis,
-                target=row.operational_target,
-                action=row.action,
-                owners=tuple(row.owners or ()),
-                deadline_text=row.deadline_text,
-                start=row.start_on,
-                due=row.due_on,
-                continuous=bool(row.continuous),
-                milestones=tuple(str(step) for step in row.milestones or ()),
-                progress=row.progress.value if row.progress is not None else None,
-            ),
+            item=_roadmap_item(row),
             comment=row.comment,
             updated_at=row.updated_at,
         )

@@ -79,20 +79,6 @@ def _user_in_territory(db: Session, territory_id: int, user_id: object) -> User:
     return user
 
 
-def _record(
-    db: Session, actor: SessionUser, action: str, details: dict, remote_addr: str | None
-) -> None:
-    audit.record(
-        db,
-        action,
-        user_id=actor.user_id,
-        login=actor.login,
-        territory_code=actor.territory_code,
-        remote_addr=remote_addr,
-        details=details,
-    )
-
-
 def add_user(
     db: Session,
     actor: SessionUser,
@@ -111,7 +97,7 @@ def add_user(
         user = create_user(db, login or "", password or "", wanted, territory.code)
     except UserError as error:
         raise UserAdminError(str(error)) from error
-    _record(db, actor, "user_created", {"user": user.login, "role": wanted.value}, remote_addr)
+    audit.record_by(db, actor, "user_created", remote_addr, user=user.login, role=wanted.value)
     return user
 
 
@@ -133,12 +119,14 @@ def change_role(
     before = Role(user.role)
     user.role = wanted
     user.session_epoch += 1
-    _record(
+    audit.record_by(
         db,
         actor,
         "user_role_changed",
-        {"user": user.login, "before": before.value, "after": wanted.value},
         remote_addr,
+        user=user.login,
+        before=before.value,
+        after=wanted.value,
     )
     return user
 
@@ -161,5 +149,5 @@ def set_active(
     user.active = active
     user.session_epoch += 1
     action = "user_reactivated" if active else "user_deactivated"
-    _record(db, actor, action, {"user": user.login}, remote_addr)
+    audit.record_by(db, actor, action, remote_addr, user=user.login)
     return user

@@ -1,6 +1,7 @@
 """Two territories with distinct data, users of every role of A, and cheap sign-in.
 
-Shared by tests/test_route_sweep.py and tests/test_scope_tampering.py.
+Shared by tests/test_route_sweep.py and tests/test_scope_tampering.py; `add_person` and
+`add_orientation` also build tests/test_comop_callbacks.py's territories.
 
 A (35-REDON, "Pays de Redon"), SOLIS extracted on 30/04/2024:
 - sites CDAS Nord, CDAS Sud; referent REFA1 (CD, CDAS Nord);
@@ -75,7 +76,11 @@ class TwoTerritories:
         return {"Authorization": f"Bearer {self.tokens[login]}"}
 
 
-def _person(db: Session, territory_id: int, label: str, site: Site, start: str) -> Beneficiary:
+def add_person(
+    db: Session, territory_id: int, label: str, site: Site, start: str, notified: str | None = None
+) -> Beneficiary:
+    """A SOLIS entrant: rights opened and duties from `start`, notified on `notified`
+    (default `start`); `label` padded to the 64 characters of a pseudonym."""
     person = Beneficiary(territory_id=territory_id, pseudonym=label.ljust(64, "0"), site_id=site.id)
     db.add(person)
     db.flush()
@@ -84,7 +89,7 @@ def _person(db: Session, territory_id: int, label: str, site: Site, start: str) 
             beneficiary_id=person.id,
             territory_id=territory_id,
             rights_opened_on=D(start),
-            notification_received_on=D(start),
+            notification_received_on=D(notified or start),
             duties_start_on=D(start),
             source=DataSource.SOLIS,
         )
@@ -92,13 +97,16 @@ def _person(db: Session, territory_id: int, label: str, site: Site, start: str) 
     return person
 
 
-def _orient(db: Session, person: Beneficiary, day: str, referent: Referent) -> None:
+def add_orientation(
+    db: Session, person: Beneficiary, decided: str, notified: str, referent: Referent
+) -> None:
+    """A social orientation by the CD, to `referent`, from SOLIS."""
     db.add(
         Orientation(
             beneficiary_id=person.id,
             territory_id=person.territory_id,
-            decided_on=D(day),
-            notified_on=D(day),
+            decided_on=D(decided),
+            notified_on=D(notified),
             dominante="social",
             organisme="CD",
             referent_id=referent.id,
@@ -173,12 +181,13 @@ def make_two_territories(db: Session) -> TwoTerritories:
     db.flush()
     found.a_site, found.b_site = north.id, lutece.id
     found.a_referent, found.b_referent = ref_a.id, ref_b.id
-    _person(db, a.id, "A-1", north, "2024-03-01")
-    _orient(db, _person(db, a.id, "A-2", south, "2024-03-10"), "2024-03-12", ref_a)
+    add_person(db, a.id, "A-1", north, "2024-03-01")
+    a_2 = add_person(db, a.id, "A-2", south, "2024-03-10")
+    add_orientation(db, a_2, "2024-03-12", "2024-03-12", ref_a)
     for number in range(1, 8):
-        person = _person(db, b.id, f"LUTECE-{number}", lutece, "2024-03-02")
+        person = add_person(db, b.id, f"LUTECE-{number}", lutece, "2024-03-02")
         if number <= 3:
-            _orient(db, person, "2024-03-20", ref_b)
+            add_orientation(db, person, "2024-03-20", "2024-03-20", ref_b)
     found.a_batch, found.a_row = _batch(db, a.id, "redon-solis.csv", "2024-04-30", "Redon")
     found.b_batch, found.b_row = _batch(db, b.id, "lutece-solis.csv", "2024-05-31", "LUTECE")
     found.a_action = _action(db, a.id, "Action de Redon", "Équipe Redon")

@@ -23,17 +23,15 @@ from sqlalchemy import select
 
 from dashboard.models import (
     AuditLog,
-    Beneficiary,
     DataSource,
     ImportBatch,
     ImportStatus,
-    Orientation,
     Referent,
-    RightsPeriod,
     Role,
     Site,
 )
 from tests.helpers import log_in, make_territory, make_user
+from tests.scope_fixtures import add_orientation, add_person
 
 D = dt.date.fromisoformat
 MARCH = "?periode=2024-03"
@@ -89,39 +87,10 @@ def identifiers(response):
 
 
 def _person(db, territory, number, site, start, t0):
-    person = Beneficiary(
-        territory_id=territory.id,
-        pseudonym=f"{territory.code}-{number}".ljust(64, "0"),
-        site_id=site.id,
-    )
-    db.add(person)
-    db.flush()
-    db.add(
-        RightsPeriod(
-            beneficiary_id=person.id,
-            territory_id=territory.id,
-            rights_opened_on=D(start),
-            notification_received_on=D(t0),
-            duties_start_on=D(start),
-            source=DataSource.SOLIS,
-        )
-    )
-    return person
+    return add_person(db, territory.id, f"{territory.code}-{number}", site, start, t0)
 
 
-def _orientation(db, person, decided, notified, referent):
-    db.add(
-        Orientation(
-            beneficiary_id=person.id,
-            territory_id=person.territory_id,
-            decided_on=D(decided),
-            notified_on=D(notified),
-            dominante="social",
-            organisme="CD",
-            referent_id=referent.id,
-            source=DataSource.SOLIS,
-        )
-    )
+_orientation = add_orientation
 
 
 def _extraction(db, territory):

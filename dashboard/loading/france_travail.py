@@ -1,13 +1,12 @@
 """Write France Travail records: first interview, PPAE / CE, weekly hours, employment.
 
-Also holds the helpers of the secondary sources (France Travail, mission
-locale): finding who is already known from another source, adding link
-keys, leaving alone facts another source already wrote, counting people.
+The helpers it shares with the mission locale writer: dashboard/loading/people.py
+(who is already known from another source, link keys, leaving alone facts another
+source already wrote, counting people) and dashboard/loading/secondary.py (the first
+meeting and the contract).
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from sqlalchemy.orm import Session
 
@@ -25,18 +24,9 @@ from dashboard.loading.people import (
     create_people,
     known_elsewhere,
     people_counts,
-    without_foreign,
 )
-from dashboard.models import (
-    ActivityHours,
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Contract,
-    DataSource,
-    EmploymentOutcome,
-    Organisme,
-)
+from dashboard.loading.secondary import write_meetings_and_contracts
+from dashboard.models import ActivityHours, DataSource, EmploymentOutcome, Organisme
 
 SOURCE = DataSource.FRANCE_TRAVAIL
 
@@ -57,46 +47,22 @@ def write_france_travail(
     )
     common = {"territory_id": territory_id, "source": SOURCE, "batch_id": batch_id}
     scope = {"source": SOURCE}
-    appointments = [
-        {
-            **common,
-            "beneficiary_id": ids[r.pseudonym],
-            "kind": AppointmentKind.ACCOMPAGNEMENT,
-            "scheduled_at": dt.datetime.combine(r.first_interview_on, dt.time()),
-            "status": AppointmentStatus.PRESENT,
-            "referent_id": referents.get(r.adviser),
-        }
-        for r in records
-        if r.first_interview_on
-    ]
-    contracts = [
-        {
-            **common,
-            "beneficiary_id": ids[r.pseudonym],
-            "kind": r.contract_kind,
-            "signed_on": r.contract_signed_on,
-        }
-        for r in records
-        if r.contract_signed_on
-    ]
-    appointment_key = ("beneficiary_id", "kind", "scheduled_at")
-    contract_key = ("beneficiary_id", "kind", "signed_on")
     facts = [
-        upsert_rows(
+        *write_meetings_and_contracts(
             db,
-            Appointment.__table__,
             territory_id,
-            appointment_key,
-            without_foreign(db, Appointment, territory_id, SOURCE, appointment_key, appointments),
-            scope=scope,
-        ),
-        upsert_rows(
-            db,
-            Contract.__table__,
-            territory_id,
-            contract_key,
-            without_foreign(db, Contract, territory_id, SOURCE, contract_key, contracts),
-            scope=scope,
+            SOURCE,
+            common,
+            meetings=[
+                (ids[r.pseudonym], r.first_interview_on, referents.get(r.adviser))
+                for r in records
+                if r.first_interview_on
+            ],
+            signings=[
+                (ids[r.pseudonym], r.contract_kind, r.contract_signed_on)
+                for r in records
+                if r.contract_signed_on
+            ],
         ),
         upsert_rows(
             db,

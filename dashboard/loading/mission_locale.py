@@ -8,8 +8,6 @@ key as pseudonym and its link keys.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import Session
 
 from connectors import mission_locale
@@ -28,18 +26,9 @@ from dashboard.loading.people import (
     create_people,
     known_elsewhere,
     people_counts,
-    without_foreign,
 )
-from dashboard.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Contract,
-    ContractKind,
-    DataSource,
-    EmploymentOutcome,
-    Organisme,
-)
+from dashboard.loading.secondary import write_meetings_and_contracts
+from dashboard.models import ContractKind, DataSource, EmploymentOutcome, Organisme
 
 SOURCE = DataSource.MISSION_LOCALE
 
@@ -72,47 +61,22 @@ def write_mission_locale(
         db, territory_id, {r.adviser: Organisme.ML for r in records if r.adviser}
     )
     common = {"territory_id": territory_id, "source": SOURCE, "batch_id": batch_id}
-    scope = {"source": SOURCE}
-    appointment_key = ("beneficiary_id", "kind", "scheduled_at")
-    contract_key = ("beneficiary_id", "kind", "signed_on")
-    appointments = [
-        {
-            **common,
-            "beneficiary_id": ids[r.pseudonym],
-            "kind": AppointmentKind.ACCOMPAGNEMENT,
-            "scheduled_at": dt.datetime.combine(r.first_reception_on, dt.time()),
-            "status": AppointmentStatus.PRESENT,
-            "referent_id": referents.get(r.adviser),
-        }
-        for r in records
-        if r.first_reception_on
-    ]
-    contracts = [
-        {
-            **common,
-            "beneficiary_id": ids[r.pseudonym],
-            "kind": ContractKind.CEJ,
-            "signed_on": r.cej_entry_on,
-        }
-        for r in records
-        if r.cej_entry_on
-    ]
     facts = [
-        upsert_rows(
+        *write_meetings_and_contracts(
             db,
-            Appointment.__table__,
             territory_id,
-            appointment_key,
-            without_foreign(db, Appointment, territory_id, SOURCE, appointment_key, appointments),
-            scope=scope,
-        ),
-        upsert_rows(
-            db,
-            Contract.__table__,
-            territory_id,
-            contract_key,
-            without_foreign(db, Contract, territory_id, SOURCE, contract_key, contracts),
-            scope=scope,
+            SOURCE,
+            common,
+            meetings=[
+                (ids[r.pseudonym], r.first_reception_on, referents.get(r.adviser))
+                for r in records
+                if r.first_reception_on
+            ],
+            signings=[
+                (ids[r.pseudonym], ContractKind.CEJ, r.cej_entry_on)
+                for r in records
+                if r.cej_entry_on
+            ],
         ),
         upsert_rows(
             db,
@@ -131,7 +95,7 @@ def write_mission_locale(
                 for r in records
                 if r.employment_started_on and r.contract_type
             ],
-            scope=scope,
+            scope={"source": SOURCE},
         ),
     ]
     created = {ids[key] for key, person in found.items() if person is None}

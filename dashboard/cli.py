@@ -21,7 +21,7 @@ from dashboard.db import init_db, make_engine, schema_is_current
 from dashboard.models import Role
 from dashboard.passwords import MIN_PASSWORD_LENGTH
 from dashboard.production import DEFAULT_TIMEOUT_SECONDS
-from dashboard.territories import TerritoryError
+from dashboard.territories import NATIONAL_CODE, TerritoryError
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
@@ -93,11 +93,24 @@ def territory_list() -> None:
         click.echo("Aucun territoire.")
         return
     for row in frame.itertuples():
-        start = row.pilot_start.isoformat() if row.pilot_start else "-"
-        click.echo(
-            f"{row.code:<16} {row.name:<45} dép. {row.departement_code or '-':<4} "
-            f"début {start:<10} parent {row.parent_code or '-'}"
-        )
+        click.echo(territory_line(row))
+
+
+def _cell(value: object) -> str:
+    """A listed value, or "-" when the frame holds nothing (None, NaN, NaT)."""
+    if value is None or value != value:  # NaN and NaT differ from themselves
+        return "-"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def territory_line(row) -> str:
+    """One line of `pilotage territory list` (a row of queries.list_territories); the
+    national level has no département."""
+    departement = "national" if row.code == NATIONAL_CODE else _cell(row.departement_code)
+    return (
+        f"{row.code:<16} {row.name:<45} dép. {departement:<8} "
+        f"début {_cell(row.pilot_start):<10} parent {_cell(row.parent_code)}"
+    )
 
 
 @cli.command("create-user", help="Crée un utilisateur rattaché à un territoire.")
@@ -269,7 +282,15 @@ def _serve_production(settings, host, port, workers, timeout, trusted_proxies, a
 
 
 @cli.command("scheduler", help="Exécute les tâches planifiées (un seul processus par base).")
-def scheduler_command() -> None:
+@click.option(
+    "--stop-timeout",
+    type=click.IntRange(1, 3600),
+    default=60,
+    show_default=True,
+    help="Secondes laissées à une tâche en cours pour finir à l'arrêt (SIGTERM, Ctrl+C).",
+)
+def scheduler_command(stop_timeout) -> None:
+    import signal
     import threading
 
     from dashboard.scheduler import start_scheduler, stop_scheduler
@@ -277,12 +298,46 @@ def scheduler_command() -> None:
     settings = load_settings()
     with open_db():
         pass  # migrate before the job store is opened
-    scheduler = start_scheduler(settings)
-    click.echo("Tâches planifiées : " + ", ".join(job.name for job in scheduler.get_jobs()))
+    # SIGTERM (systemd, docker stop) and SIGINT (Ctrl+C) both ask for a clean stop.
+    # The main thread waits with a timeout so that it runs the handler promptly.
+    stop, received = threading.Event(), []
+
+    def ask_to_stop(signum, _frame) -> None:
+        received.append(signal.Signals(signum).name)
+        stop.set()
+
+    handled = (signal.SIGTERM, signal.SIGINT)
+    previous = {signum: signal.signal(signum, ask_to_stop) for signum in handled}
     try:
-        threading.Event().wait()
+        scheduler = start_scheduler(settings)
+        try:
+            click.echo("Tâches planifiées : " + ", ".join(j.name for j in scheduler.get_jobs()))
+            while not stop.wait(1.0):
+                pass
+            click.echo(f"Arrêt demandé ({received[0]}) : fin des tâches en cours…")
+        finally:
+            stopped = stop_scheduler(scheduler, wait_seconds=stop_timeout)
     finally:
-        stop_scheduler(scheduler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if not stopped:
+        _abandon_running_jobs(stop_timeout)
+    click.echo("Tâches planifiées arrêtées proprement.")
+
+
+def _abandon_running_jobs(stop_timeout: int) -> None:
+    """Exit at once: a job outlasted the stop timeout (its transaction is rolled back
+    when the process ends; an import's claim is taken over later, see import_watch)."""
+    import os
+
+    click.echo(
+        f"Arrêt forcé : une tâche n'a pas fini en {stop_timeout} s ; son travail en cours "
+        "est annulé et sera repris.",
+        err=True,
+    )
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)  # the job's thread would keep a normal exit waiting
 
 
 register_import_commands(cli)

@@ -31,7 +31,7 @@ from connectors.profiles import HeaderMapping, MissingColumnsError, match_header
 from connectors.rows import QUARANTINE_HIDDEN, ParseContext, RowReader
 from dashboard import audit
 from dashboard.auth import SessionUser
-from dashboard.imports import CONNECTORS
+from dashboard.imports import CONNECTORS, lock_territory_imports
 from dashboard.loading.common import Connector
 from dashboard.models import (
     ImportBatch,
@@ -232,18 +232,6 @@ def _claim(db: Session, row_id: int, status: QuarantineStatus, values: dict | No
         raise QuarantineError(ALREADY_DONE)
 
 
-def _audit(db: Session, actor: SessionUser, action: str, remote_addr: str | None, **details):
-    audit.record(
-        db,
-        action,
-        user_id=actor.user_id,
-        login=actor.login,
-        territory_code=actor.territory_code,
-        remote_addr=remote_addr,
-        details=details,
-    )
-
-
 def correct_row(
     db: Session,
     actor: SessionUser,
@@ -278,6 +266,8 @@ def correct_row(
     record = connector.parse_row(reader, context)
     if record is None:
         return CorrectionResult(loaded=False, reasons=list(reader.reasons))
+    # Take turns with the territory's imports: both write its people (imports.py).
+    lock_territory_imports(db, territory_id)
     kept = reader.quarantine_values()  # identifying cells hidden again
     _claim(db, row.id, QuarantineStatus.CORRECTED, kept)
     digest = hashlib.sha256(
@@ -311,7 +301,7 @@ def correct_row(
         for item in entry.fields
         if not item.identifying and not item.hidden and item.value != cells[item.header]
     }
-    _audit(
+    audit.record_by(
         db,
         actor,
         "quarantine_corrected",
@@ -349,7 +339,7 @@ def discard_row(
     if row.status != QuarantineStatus.PENDING:
         raise QuarantineError(ALREADY_DONE)
     _claim(db, row.id, QuarantineStatus.DISCARDED, None)
-    _audit(
+    audit.record_by(
         db,
         actor,
         "quarantine_discarded",

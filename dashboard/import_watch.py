@@ -10,8 +10,8 @@ left for the next pass: it may still be being copied.
 A file dropped again with a content already handled (same SHA-256, its claim
 finished) is moved too, with a French reason in the log: to `done/` when that
 content was loaded ("Fichier déjà importé le ..."), to `failed/` when it was
-refused. Each file handled writes one audit entry (action `import`, account
-"planificateur", via "dossier surveillé").
+refused. Each file handled writes one audit entry (action `import`, name
+"(planificateur)", which no account can take, via "dossier surveillé").
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ SETTLE_SECONDS = 60
 STALE_CLAIM = dt.timedelta(hours=1)
 DONE, FAILED = "done", "failed"
 SKIPPED_SUFFIXES = (".part", ".tmp", ".crdownload", "~")
-# The account named in the audit log for the watched folder's imports (no user does them).
-WATCH_LOGIN = "planificateur"
+# The name in the audit log for the watched folder's imports (no user does them). Its
+# parentheses cannot appear in an account's login (users.LOGIN_PATTERN): nobody can be it.
+WATCH_LOGIN = "(planificateur)"
 WATCH_VIA = "dossier surveillé"
 ALREADY_IMPORTED = "Fichier déjà importé le {day:%d/%m/%Y} : aucune ligne nouvelle."
 ALREADY_REFUSED = (

@@ -125,8 +125,8 @@ def test_each_watched_import_writes_an_audit_entry_shown_in_the_journal(
     assert import_pending(engine, watched, NOW) == "1 fichier(s) importé(s), 1 en échec"
     entries = db_session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
     assert [(e.action, e.login, e.user_id, e.territory_code) for e in entries] == [
-        ("import", "planificateur", None, "35-REDON"),
-        ("import", "planificateur", None, "35-REDON"),
+        ("import", "(planificateur)", None, "35-REDON"),
+        ("import", "(planificateur)", None, "35-REDON"),
     ]
     by_file = {entry.details["file_name"]: entry.details for entry in entries}
     batches = dict(db_session.execute(select(ImportBatch.file_name, ImportBatch.id)).all())
@@ -149,5 +149,18 @@ def test_each_watched_import_writes_an_audit_entry_shown_in_the_journal(
     view = journal_view(territory_entries(db_session, "35-REDON", []))
     shown = text_of(json.loads(json.dumps(view, cls=plotly.utils.PlotlyJSONEncoder)))
     assert shown.count("Import de fichier") == 2
-    assert shown.count("planificateur") == 2 and "dossier surveillé" in shown
+    assert shown.count("(planificateur)") == 2 and "dossier surveillé" in shown
     assert "solis_2024-07-01.csv" in shown and "mauvais.csv" in shown
+
+
+def test_no_account_can_take_the_watched_folders_name(db_session):
+    # The audit rows of the watched folder carry WATCH_LOGIN with no user: an account of
+    # that login would pass for the scheduler in the journal, so create_user refuses it.
+    from dashboard.import_watch import WATCH_LOGIN
+    from dashboard.models import Role
+    from dashboard.users import UserError, create_user
+
+    make_territory(db_session, "35-REDON", "Pays de Redon")
+    for login in (WATCH_LOGIN, WATCH_LOGIN.upper(), f" {WATCH_LOGIN} "):
+        with pytest.raises(UserError, match="Identifiant invalide"):
+            create_user(db_session, login, "un mot de passe assez long", Role.ADMIN, "35-REDON")

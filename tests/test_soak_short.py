@@ -11,29 +11,15 @@ a served leak, the memory summary on a growing worker.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import threading
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from dashboard.db import make_engine
+# load_database: a fresh database of the test cluster, dropped afterwards (a fixture).
+from tests.test_load_short import _bench_load, load_database  # noqa: F401
 
-POSTGRES_URL = os.environ.get("PILOTAGE_TEST_POSTGRES_URL")
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 REFUSAL_TEXT = "Territoire inconnu ou hors de votre p\\u00e9rim\\u00e8tre."  # as JSON sends it
-
-
-def _bench_load():
-    spec = importlib.util.spec_from_file_location("bench_load", BENCH / "load.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 load = _bench_load()
@@ -185,27 +171,13 @@ def test_memory_summary_flags_a_worker_growing_over_ten_percent():
 
 
 # -- the short soak -------------------------------------------------------------------------
-@pytest.fixture
-def soak_database():
-    if not POSTGRES_URL:
-        if os.environ.get("PILOTAGE_REQUIRE_POSTGRES") == "1":
-            pytest.fail("PILOTAGE_REQUIRE_POSTGRES=1 mais PILOTAGE_TEST_POSTGRES_URL est absent.")
-        pytest.skip("PostgreSQL de test absent : lancez les tests avec scripts/test.sh")
-    name = f"pilotage_soak_{uuid.uuid4().hex[:10]}"
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    admin = make_engine(make_url(POSTGRES_URL).set(database="postgres").render_as_string(False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.mark.slow
-def test_short_soak_two_territories_no_error_no_leak_refusals_seen(soak_database):
+def test_short_soak_two_territories_no_error_no_leak_refusals_seen(load_database):  # noqa: F811
     territories = load.plan_territories(2, 1400)
-    report = load.build_database(soak_database, territories)
+    report = load.build_database(load_database, territories)
     assert set(report.beneficiaries) == {"35-CHARGE", "59-BETELGEUSE"}
     codes = tuple(report.beneficiaries)
-    with load.gunicorn(soak_database, workers=2) as server:
+    with load.gunicorn(load_database, workers=2) as server:
         memory = load.MemoryTimeline(server.process.pid, None)
         memory.sample()
         recorder, seconds = load.run_users(

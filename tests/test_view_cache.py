@@ -6,12 +6,15 @@ The page tests post the COPIL callbacks on one demo database (SQLite): Redon
 (150 people) and 75-PETIT (20 people, counts under the threshold).
 """
 
+# The fixtures imported from test_copil_page are parameters of the tests below, which ruff
+# reads as redefinitions.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import threading
-import uuid
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -19,18 +22,12 @@ import pytest
 from sqlalchemy import delete, select
 
 from callbacks.view_cache import CACHE_KEY, ViewCache, frozen, view_key
-from dashboard import create_app
-from dashboard.config import Settings
-from dashboard.db import init_db, make_engine, make_session_factory
-from dashboard.demo.install import DEMO_PASSWORD, install_demo
 from dashboard.models import DataSource, IndicatorTarget, RoadmapAction, Territory
 from dashboard.state import EXTENSION_KEY
 from layouts.filters import PageFilters
-from tests.helpers import log_in
 
-SMALL = "75-PETIT"
-OVERVIEW = ("copil-heading", "copil-cards", "copil-funnel", "copil-roadmap")
-
+# The COPIL page tests' demo (Redon 150 people, 75-PETIT 20) and their callback posts.
+from tests.test_copil_page import SMALL, demo_app, demo_settings, logged_in, overview  # noqa: F401
 
 # --- ViewCache and view_key, no app -------------------------------------------------------
 
@@ -122,63 +119,11 @@ def test_inputs_become_hashable():
 # --- the COPIL callbacks on the cache -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    instance = tmp_path_factory.mktemp("view-cache")
-    settings = Settings(
-        instance_dir=instance,
-        database_url=f"sqlite:///{instance / 'pilotage.sqlite3'}",
-        secret_key=uuid.uuid4().hex,
-        pseudonym_key=uuid.uuid4().hex,
-        testing=True,
-    )
-    engine = make_engine(settings.database_url)
-    init_db(engine)
-    with make_session_factory(engine)() as db:
-        install_demo(db, size=150)
-        install_demo(db, SMALL, size=20)
-        db.commit()
-    engine.dispose()
-    return settings
-
-
-@pytest.fixture(scope="module")
-def demo_app(demo_settings: Settings):
-    app = create_app(demo_settings)
-    yield app
-    app.server.extensions[EXTENSION_KEY].engine.dispose()
-
-
 @pytest.fixture
 def cache(demo_app) -> ViewCache:
     found = demo_app.server.extensions.setdefault(CACHE_KEY, ViewCache())
     found.clear()
     return found
-
-
-@pytest.fixture
-def logged_in(demo_app):
-    def client_for(login: str):
-        client = demo_app.server.test_client()
-        assert log_in(client, login, DEMO_PASSWORD).status_code == 302
-        return client
-
-    return client_for
-
-
-def overview(client, search: str = "") -> dict:
-    described = [{"id": name, "property": "children"} for name in OVERVIEW]
-    key = "...".join(f"{name}.children" for name in OVERVIEW)
-    payload = {
-        "output": f"..{key}..",
-        "outputs": described,
-        "inputs": [{"id": "frame-url", "property": "search", "value": search}],
-        "changedPropIds": [],
-        "state": [],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["response"]
 
 
 def text(node: object) -> str:

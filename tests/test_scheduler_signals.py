@@ -99,6 +99,23 @@ def _stop(process: subprocess.Popen, signum: int) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
+def _run_and_stop(
+    settings, import_dir: Path | None, signum: int, *options: str, claimed: Path | None = None
+) -> tuple[int, str, str]:
+    """Start the scheduler, wait until its jobs are listed (and, given `claimed`, a file of
+    that database claimed), send `signum`; never leaves the process running."""
+    process = _start(settings, import_dir, *options)
+    try:
+        _wait_for_line(process, "Tâches planifiées :", 60)
+        if claimed is not None:
+            _wait_for_claim(claimed)
+        return _stop(process, signum)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_sigterm_lets_the_running_import_finish_and_exits_0(settings, db_session, tmp_path):
     make_territory(db_session, "35-REDON")
@@ -106,15 +123,7 @@ def test_sigterm_lets_the_running_import_finish_and_exits_0(settings, db_session
     big = _drop_big_file(tmp_path, 3_000)
     folder = big.parent
     database = Path(settings.database_url.split("///", 1)[1])
-    process = _start(settings, tmp_path / "depot")
-    try:
-        _wait_for_line(process, "Tâches planifiées :", 60)
-        _wait_for_claim(database)
-        code, out, err = _stop(process, signal.SIGTERM)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    code, out, err = _run_and_stop(settings, tmp_path / "depot", signal.SIGTERM, claimed=database)
     assert code == 0, err
     assert "Arrêt demandé (SIGTERM)" in out and STOPPED in out
     # The import claimed before the signal ran to its end: one claim, done, file moved.
@@ -129,14 +138,7 @@ def test_sigterm_lets_the_running_import_finish_and_exits_0(settings, db_session
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_sigint_stops_the_scheduler_with_exit_0(settings, db_session):
     database = Path(settings.database_url.split("///", 1)[1])
-    process = _start(settings, None)
-    try:
-        _wait_for_line(process, "Tâches planifiées :", 60)
-        code, out, err = _stop(process, signal.SIGINT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    code, out, err = _run_and_stop(settings, None, signal.SIGINT)
     assert code == 0, err
     assert "Arrêt demandé (SIGINT)" in out and STOPPED in out
     assert "Interrompu" not in err
@@ -153,15 +155,9 @@ def test_an_import_outlasting_the_stop_timeout_is_abandoned_and_rolled_back(
     # shared 2-core test machine): far more than --stop-timeout 1.
     big = _drop_big_file(tmp_path, 20_000)
     database = Path(settings.database_url.split("///", 1)[1])
-    process = _start(settings, tmp_path / "depot", "--stop-timeout", "1")
-    try:
-        _wait_for_line(process, "Tâches planifiées :", 60)
-        _wait_for_claim(database)
-        code, out, err = _stop(process, signal.SIGTERM)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    code, out, err = _run_and_stop(
+        settings, tmp_path / "depot", signal.SIGTERM, "--stop-timeout", "1", claimed=database
+    )
     assert code == 1, (out, err)
     assert "Arrêt forcé : une tâche n'a pas fini en 1 s" in err and STOPPED not in out
     # Nothing of the import was kept; its claim is left for the take-over (one hour),

@@ -4,14 +4,14 @@ The SOLIS sample (tests/data/samples/solis_beneficiaires.csv) has 20 rows: 19
 valid people and line 5 quarantined (orientation date 31/02/2024).
 """
 
+# `watched`, imported below, is a fixture: ruff reads the tests' parameter as a redefinition.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import os
-import shutil
-from pathlib import Path
 
 import plotly
 import pytest
@@ -24,25 +24,8 @@ from layouts.admin_audit import journal_view
 from tests.dash_post import text_of
 from tests.helpers import make_territory
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
-NOW = dt.datetime(2024, 7, 2, 8, 0)
-
-
-def _drop(import_dir: Path, sample: str, name: str) -> Path:
-    folder = import_dir / "35-redon" / "solis"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    shutil.copyfile(SAMPLES / sample, target)
-    stamp = NOW.timestamp() - 3600  # settled (import_watch.SETTLE_SECONDS)
-    os.utime(target, (stamp, stamp))
-    return target
-
-
-@pytest.fixture
-def watched(settings, db_session, tmp_path):
-    make_territory(db_session, "35-REDON")
-    db_session.commit()
-    return settings.with_overrides(import_dir=tmp_path / "depot")
+# The watched folder's fixture and file drop of the first watch tests (a settled file).
+from tests.test_import_watch import NOW, _drop, watched  # noqa: F401
 
 
 def _age_claims(db, minutes: int) -> None:
@@ -61,11 +44,11 @@ def _loaded_on(db) -> str:
 
 def test_a_file_dropped_again_is_moved_to_done_with_its_reason(watched, engine, db_session, caplog):
     solis = watched.import_dir / "35-redon" / "solis"
-    _drop(watched.import_dir, "solis_beneficiaires.csv", "solis_2024-07-01.csv")
+    _drop(watched.import_dir, "solis", "solis_beneficiaires.csv", "solis_2024-07-01.csv")
     assert import_pending(engine, watched, NOW) == "1 fichier(s) importé(s), 0 en échec"
     _age_claims(db_session, 5)
     # The same content dropped again, under another name.
-    again = _drop(watched.import_dir, "solis_beneficiaires.csv", "solis_copie.csv")
+    again = _drop(watched.import_dir, "solis", "solis_beneficiaires.csv", "solis_copie.csv")
     later = NOW + dt.timedelta(minutes=5)
     with caplog.at_level(logging.INFO, logger="dashboard.import_watch"):
         summary = import_pending(engine, watched, later)
@@ -94,10 +77,10 @@ def test_a_file_dropped_again_is_moved_to_done_with_its_reason(watched, engine, 
 
 def test_a_refused_file_dropped_again_goes_to_failed(watched, engine, db_session):
     solis = watched.import_dir / "35-redon" / "solis"
-    _drop(watched.import_dir, "rendez_vous.csv", "mauvais.csv")
+    _drop(watched.import_dir, "solis", "rendez_vous.csv", "mauvais.csv")
     assert import_pending(engine, watched, NOW) == "0 fichier(s) importé(s), 1 en échec"
     _age_claims(db_session, 5)
-    _drop(watched.import_dir, "rendez_vous.csv", "mauvais.csv")
+    _drop(watched.import_dir, "solis", "rendez_vous.csv", "mauvais.csv")
     summary = import_pending(engine, watched, NOW + dt.timedelta(minutes=5))
     assert summary.endswith(", 1 déjà traité(s) auparavant")
     assert len(list((solis / "failed").iterdir())) == 2
@@ -110,9 +93,9 @@ def test_a_refused_file_dropped_again_goes_to_failed(watched, engine, db_session
 def test_a_file_just_imported_by_another_process_is_left_to_it(watched, engine, db_session):
     # The claim finished less than a minute ago: the process that imported the file
     # may not have moved it yet; this pass leaves it alone.
-    _drop(watched.import_dir, "solis_beneficiaires.csv", "solis_2024-07-01.csv")
+    _drop(watched.import_dir, "solis", "solis_beneficiaires.csv", "solis_2024-07-01.csv")
     import_pending(engine, watched, NOW)
-    dropped = _drop(watched.import_dir, "solis_beneficiaires.csv", "solis_copie.csv")
+    dropped = _drop(watched.import_dir, "solis", "solis_beneficiaires.csv", "solis_copie.csv")
     assert import_pending(engine, watched, NOW) == "0 fichier(s) importé(s), 0 en échec"
     assert dropped.exists()
 
@@ -120,8 +103,8 @@ def test_a_file_just_imported_by_another_process_is_left_to_it(watched, engine, 
 def test_each_watched_import_writes_an_audit_entry_shown_in_the_journal(
     watched, engine, db_session
 ):
-    _drop(watched.import_dir, "solis_beneficiaires.csv", "solis_2024-07-01.csv")
-    _drop(watched.import_dir, "rendez_vous.csv", "mauvais.csv")
+    _drop(watched.import_dir, "solis", "solis_beneficiaires.csv", "solis_2024-07-01.csv")
+    _drop(watched.import_dir, "solis", "rendez_vous.csv", "mauvais.csv")
     assert import_pending(engine, watched, NOW) == "1 fichier(s) importé(s), 1 en échec"
     entries = db_session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
     assert [(e.action, e.login, e.user_id, e.territory_code) for e in entries] == [

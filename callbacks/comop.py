@@ -200,11 +200,11 @@ def register(app: dash.Dash) -> None:
         if not clicks:
             return no_update
         try:
-            if not comop_view(search, with_weekly=False, row_limit=GRID_ROW_LIMIT).truncated:
-                return no_update  # the grid holds every row: export_csv lets it write them
             view = comop_view(search, with_weekly=False)
         except PageError:
             return no_update
+        if view.total <= GRID_ROW_LIMIT:
+            return no_update  # the grid holds every row: export_csv lets it write them
         _audit(view, "csv")
         content = list_csv(view.columns, view.rows)
         return dcc.send_string(content, _file_name(view, "csv"))

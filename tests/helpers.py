@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,20 @@ from dashboard.users import create_user
 
 PASSWORD = "mot-de-passe-solide"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def settings_env(settings, **extra: str) -> dict[str, str]:
+    """The environment of a `pilotage` subprocess on the same instance as `settings`:
+    this process's environment, the settings' database, folder and keys, then `extra`."""
+    env = dict(os.environ)
+    env.update(
+        PILOTAGE_DATABASE_URL=settings.database_url,
+        PILOTAGE_INSTANCE_DIR=str(settings.instance_dir),
+        PILOTAGE_PSEUDONYM_KEY=settings.pseudonym_key,
+        PILOTAGE_SECRET_KEY=settings.secret_key,
+        **extra,
+    )
+    return env
 
 
 def make_territory(db: Session, code: str, name: str | None = None) -> Territory:

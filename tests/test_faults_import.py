@@ -29,22 +29,11 @@ from bench.bench_import import write_solis_file
 from dashboard.db import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory
 from dashboard.imports import run_import
 from dashboard.models import Beneficiary, ImportBatch
-from tests.helpers import make_territory
+from tests.helpers import make_territory, settings_env
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 TERRITORY = "35-REDON"
-
-
-def _env(settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        PILOTAGE_DATABASE_URL=settings.database_url,
-        PILOTAGE_INSTANCE_DIR=str(settings.instance_dir),
-        PILOTAGE_PSEUDONYM_KEY=settings.pseudonym_key,
-        PILOTAGE_SECRET_KEY=settings.secret_key,
-    )
-    return env
 
 
 def _import_command(path: Path) -> list[str]:
@@ -74,7 +63,7 @@ def redon(db_session):
 def _run_import(settings, path: Path) -> dict:
     done = subprocess.run(
         _import_command(path),
-        env=_env(settings),
+        env=settings_env(settings),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -91,7 +80,7 @@ def _kill_when_rows_written(settings, path: Path, rows: int) -> str:
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         _import_command(path),
-        env=_env(settings),
+        env=settings_env(settings),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=follower,
@@ -167,7 +156,7 @@ def test_two_imports_of_one_territory_at_once_run_one_after_the_other(settings, 
     processes = [
         subprocess.Popen(
             _import_command(path),
-            env=_env(settings),
+            env=settings_env(settings),
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -29,7 +29,7 @@ from dashboard.import_watch import import_pending
 from dashboard.imports import file_sha256
 from dashboard.models import ImportBatch, JobRun, apscheduler_jobs, utcnow
 from dashboard.scheduler import MAINTENANCE_TRIGGER, build_scheduler, previous_fire_time
-from tests.helpers import make_territory
+from tests.helpers import make_territory, settings_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -72,15 +72,7 @@ def test_two_scheduler_processes_import_each_file_once(settings, db_session, tmp
     _drop(territory, "solis", "solis_2024-07-08.csv", big)
     _drop(territory, "france-travail", "ft_2024-07-01.csv", SAMPLES / "france_travail_suivi.csv")
     _drop(territory, "solis", "mauvais.csv", SAMPLES / "rendez_vous.csv")  # not a SOLIS file
-    env = dict(os.environ)
-    env.update(
-        PILOTAGE_DATABASE_URL=settings.database_url,
-        PILOTAGE_INSTANCE_DIR=str(settings.instance_dir),
-        PILOTAGE_PSEUDONYM_KEY=settings.pseudonym_key,
-        PILOTAGE_SECRET_KEY=settings.secret_key,
-        PILOTAGE_IMPORT_DIR=str(depot),
-        PILOTAGE_IMPORT_WATCH_SECONDS="1",
-    )
+    env = settings_env(settings, PILOTAGE_IMPORT_DIR=str(depot), PILOTAGE_IMPORT_WATCH_SECONDS="1")
     command = [sys.executable, "-m", "dashboard", "scheduler"]
     processes = [
         subprocess.Popen(

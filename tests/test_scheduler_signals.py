@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench_import import write_solis_file
-from tests.helpers import make_territory
+from tests.helpers import make_territory, settings_env
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +27,7 @@ STOPPED = "Tâches planifiées arrêtées proprement."
 
 
 def _start(settings, import_dir: Path | None, *options: str) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
-        PILOTAGE_DATABASE_URL=settings.database_url,
-        PILOTAGE_INSTANCE_DIR=str(settings.instance_dir),
-        PILOTAGE_PSEUDONYM_KEY=settings.pseudonym_key,
-        PILOTAGE_SECRET_KEY=settings.secret_key,
-        PILOTAGE_IMPORT_WATCH_SECONDS="1",
-    )
+    env = settings_env(settings, PILOTAGE_IMPORT_WATCH_SECONDS="1")
     if import_dir is not None:
         env["PILOTAGE_IMPORT_DIR"] = str(import_dir)
     return subprocess.Popen(
